@@ -1,0 +1,288 @@
+"""Typed models of the content bank.
+
+Every learner-facing string is a :class:`Text` (bokmål required, English optional);
+in YAML a plain string is read as the bokmål text. Every item carries an ``id`` and
+at least one :class:`SourceRef` naming a seed document and the passage it rests on.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
+
+Purpose = Literal["seksuell", "arbeid", "tjenester", "krigstjeneste", "organer"]
+"""The exploitation purposes of straffeloven § 257 (forced labour and forced services apart)."""
+
+Audience = Literal["politi", "arbeidstilsyn", "mottak", "alle"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(Strict):
+    """A learner-facing text: Norwegian bokmål, with room for an English edition."""
+
+    nb: Annotated[str, StringConstraints(min_length=1)]
+    en: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_plain_string(cls, value: object) -> object:
+        if isinstance(value, str):
+            return {"nb": value}
+        return value
+
+    def __str__(self) -> str:
+        return self.nb
+
+
+class SourceRef(Strict):
+    file: str = Field(description="Seed document id, as listed in sources.yaml")
+    ref: Annotated[str, StringConstraints(min_length=3)] = Field(
+        description="Heading or passage of the document the item rests on"
+    )
+
+
+class Item(Strict):
+    id: Slug
+    source: Annotated[list[SourceRef], Field(min_length=1)]
+
+
+# --- sources -----------------------------------------------------------------
+
+
+class SourceDocument(Strict):
+    id: str = Field(description="File name of the seed document")
+    title: str
+    publisher: str
+    year: str
+
+
+# --- glossary ----------------------------------------------------------------
+
+
+class Concept(Item):
+    term: Text
+    definition: Text
+    legal_basis: str | None = None
+    key_points: list[Text] = []
+
+
+class Border(Item):
+    """What tells two neighbouring concepts apart."""
+
+    a: Slug
+    b: Slug
+    distinction: Text
+    example: Text | None = None
+
+
+class ClassLabel(Item):
+    """One of the answers a learner may give when classifying a situation."""
+
+    label: Text
+    concept: Slug | None = None
+
+
+# --- indicators --------------------------------------------------------------
+
+
+class IndicatorCategory(Item):
+    title: Text
+    description: Text
+    order: int
+
+
+class Indicator(Item):
+    category: Slug
+    group: Text | None = None
+    text: Text
+    applies_to: Literal["alle", "mindreaarig"] = "alle"
+    points_to: Annotated[list[Purpose], Field(min_length=1)]
+    why: Text
+
+
+# --- myths -------------------------------------------------------------------
+
+
+class Myth(Item):
+    statement: Text
+    correction: Text
+    why_it_matters: Text
+    fact: Text = Field(description="A true statement that counters the myth")
+
+
+# --- duties ------------------------------------------------------------------
+
+
+class AllOf(Strict):
+    all: Annotated[list["Condition"], Field(min_length=1)]
+
+
+class AnyOf(Strict):
+    any: Annotated[list["Condition"], Field(min_length=1)]
+
+
+class NotOf(Strict):
+    not_: "Condition" = Field(alias="not")
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+Condition = Union[Slug, AllOf, AnyOf, NotOf]
+AllOf.model_rebuild()
+AnyOf.model_rebuild()
+NotOf.model_rebuild()
+
+
+class Fact(Item):
+    """A yes/no question the duty navigator asks about a situation."""
+
+    question: Text
+    help: Text
+
+
+class Duty(Item):
+    title: Text
+    kind: Literal["plikt", "tiltak"]
+    legal_basis: str
+    who: Text
+    applies_when: Condition
+    summary: Text
+    overrides_confidentiality: bool = False
+    actions: Annotated[list[Text], Field(min_length=1)]
+    contacts: list[Slug] = []
+    order: int
+
+
+# --- contacts and rights -----------------------------------------------------
+
+
+class Contact(Item):
+    name: str
+    phone: str | None = None
+    email: str | None = None
+    web: str | None = None
+    hours: Text | None = None
+    purpose: Text
+
+
+class Right(Item):
+    title: Text
+    description: Text
+    minors_only: bool = False
+
+
+# --- cases and scenarios -----------------------------------------------------
+
+
+class Choice(Strict):
+    id: Slug
+    label: Text
+    feedback: Text
+    quality: Literal["god", "delvis", "svak"]
+    indicators: list[Slug] = []
+    duties: list[Slug] = []
+    next: Slug = Field(description="Id of the next step, or 'debrief'")
+
+
+class Step(Strict):
+    id: Slug
+    text: Text
+    choices: Annotated[list[Choice], Field(min_length=2)]
+
+
+class Scenario(Strict):
+    start: Slug
+    steps: Annotated[list[Step], Field(min_length=1)]
+
+
+class Case(Item):
+    title: Text
+    kind: Literal["dom", "konstruert"]
+    court: str | None = None
+    date: str | None = None
+    law_applied: str
+    law_today: str
+    setting: Text
+    audience: Annotated[list[Audience], Field(min_length=1)]
+    summary: Text
+    indicators: list[Slug] = []
+    classification: Slug
+    duties: list[Slug] = []
+    debrief: Text
+    scenario: Scenario | None = None
+
+    @model_validator(mode="after")
+    def _court_cases_name_their_court(self) -> "Case":
+        if self.kind == "dom" and not (self.court and self.date):
+            raise ValueError("a court case ('dom') needs both court and date")
+        if self.kind == "konstruert" and not self.indicators:
+            raise ValueError("a constructed case must link the indicators it shows")
+        return self
+
+
+# --- questions ---------------------------------------------------------------
+
+
+class Option(Strict):
+    id: Annotated[str, StringConstraints(pattern=r"^[A-H]$")]
+    text: Text
+    why: Text | None = None
+
+
+class Question(Item):
+    type: Literal["single", "multiple", "classification", "free_text"]
+    topic: Literal["begreper", "indikatorer", "myter", "plikter", "case"]
+    prompt: Text
+    options: list[Option] = []
+    answer: list[str] = []
+    explanation: Text
+    rubric: list[Text] = []
+    points: Annotated[int, Field(ge=1, le=10)] = 1
+    tests: Annotated[list[Slug], Field(min_length=1)]
+    case: Slug | None = None
+
+    @model_validator(mode="after")
+    def _answer_fits_type(self) -> "Question":
+        ids = [o.id for o in self.options]
+        if len(set(ids)) != len(ids):
+            raise ValueError("option letters must be unique")
+        if self.type == "free_text":
+            if not self.rubric:
+                raise ValueError("a free_text question needs a rubric")
+            return self
+        if self.type == "classification":
+            if self.options or len(self.answer) != 1:
+                raise ValueError("a classification question has no options and exactly one answer (a class id)")
+            return self
+        if len(self.options) < 2:
+            raise ValueError("a choice question needs at least two options")
+        unknown = [a for a in self.answer if a not in ids]
+        if unknown:
+            raise ValueError(f"answer names options that do not exist: {unknown}")
+        if self.type == "single" and len(self.answer) != 1:
+            raise ValueError("a single-choice question has exactly one answer")
+        if self.type == "multiple" and not self.answer:
+            raise ValueError("a multiple-choice question needs at least one right option")
+        return self
+
+
+# --- modules -----------------------------------------------------------------
+
+
+class Exercise(Strict):
+    kind: Literal["scenario", "spotter", "classifier", "myths", "navigator", "quiz"]
+    ref: str = Field(description="Case id, question topic, or '*'")
+
+
+class Module(Item):
+    number: int
+    title: Text
+    notebook: str
+    minutes: int
+    objectives: Annotated[list[Text], Field(min_length=1)]
+    exercises: list[Exercise] = []

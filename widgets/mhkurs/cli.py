@@ -1,0 +1,102 @@
+"""Command line: ``mhkurs check``, ``mhkurs serve``, ``mhkurs assessments``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from .bank.loader import DEFAULT_CONTENT_DIR, REPO_ROOT, BankError, load_bank
+
+LANDING = "course/index.ipynb"
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    try:
+        bank = load_bank(args.content)
+    except BankError as exc:
+        print(f"mhkurs check: FAILED – {len(exc.problems)} problem(s) in {args.content or DEFAULT_CONTENT_DIR}:",
+              file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 1
+    counts = ", ".join(f"{len(items)} {name}" for name, items in sorted(bank.sections.items()))
+    print(f"mhkurs check: OK – {counts}")
+    return 0
+
+
+def voila_command(host: str, port: int, root: Path = REPO_ROOT) -> list[str]:
+    """The Voila command line that serves the course (config in voila.json at the repo root)."""
+    voila = shutil.which("voila", path=os.path.dirname(sys.executable)) or shutil.which("voila") or "voila"
+    return [
+        voila,
+        str(root),
+        "--no-browser",
+        f"--port={port}",
+        f"--Voila.ip={host}",
+    ]
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    try:
+        load_bank()
+    except BankError as exc:
+        print(f"mhkurs serve: the content bank is invalid, not serving.\n{exc}", file=sys.stderr)
+        return 1
+    url = f"http://{'localhost' if args.host in ('127.0.0.1', '0.0.0.0') else args.host}:{args.port}/voila/render/{LANDING}"
+    print(f"Kurset startes. Åpne {url} i nettleseren (Ctrl+C stopper).", flush=True)
+    print(f"Serving the course at {url}", flush=True)
+    cmd = voila_command(args.host, args.port)
+    try:
+        return subprocess.call(cmd, cwd=REPO_ROOT)
+    except KeyboardInterrupt:
+        return 0
+
+
+def cmd_assessments(args: argparse.Namespace) -> int:
+    from .assess.generate import check_assessments, write_assessments
+
+    if args.check:
+        stale = check_assessments()
+        if stale:
+            print("mhkurs assessments: these source notebooks differ from what the bank generates:", file=sys.stderr)
+            for path in stale:
+                print(f"  - {path}", file=sys.stderr)
+            print("Run 'mhkurs assessments' to regenerate them.", file=sys.stderr)
+            return 1
+        print("mhkurs assessments: source notebooks match the bank")
+        return 0
+    for path in write_assessments():
+        print(f"wrote {path}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mhkurs", description="Kurs i identifisering av mulige ofre for menneskehandel")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="validate the content bank and list every problem")
+    check.add_argument("--content", help="content folder (default: course/content)")
+    check.set_defaults(func=cmd_check)
+
+    serve = sub.add_parser("serve", help="serve the course with Voila")
+    serve.add_argument("--host", default=os.environ.get("MHKURS_HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("MHKURS_PORT", "8866")))
+    serve.set_defaults(func=cmd_serve)
+
+    assess = sub.add_parser("assessments", help="generate the nbgrader source notebooks from the question bank")
+    assess.add_argument("--check", action="store_true", help="fail if committed notebooks differ from the bank")
+    assess.set_defaults(func=cmd_assessments)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
