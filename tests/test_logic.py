@@ -1,0 +1,259 @@
+"""Exercise logic, tested without widgets or a kernel."""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+import pytest
+
+from mhkurs.bank import UnknownItem, get_bank
+from mhkurs.logic import classifier, myths, navigator, quiz, spotter
+from mhkurs.logic.progress import Progress
+from mhkurs.logic.scenario import ScenarioRun, all_paths
+
+
+@pytest.fixture(scope="module")
+def bank():
+    return get_bank()
+
+
+# --- scenarios -----------------------------------------------------------------------
+
+
+def scenario_cases(bank):
+    return [c for c in bank.all("cases") if c.scenario]
+
+
+def test_at_least_five_scenarios_including_court_cases(bank):
+    cases = scenario_cases(bank)
+    assert len(cases) >= 5
+    assert {c.kind for c in cases} == {"dom", "konstruert"}
+
+
+def test_every_path_of_every_scenario_reaches_a_debrief(bank):
+    n_paths = 0
+    for case in scenario_cases(bank):
+        for path in all_paths(case):
+            run = ScenarioRun.start(bank, case.id)
+            for choice in path:
+                assert not run.finished
+                assert run.choose(choice.id) == choice
+            assert run.finished
+            brief = run.debrief()
+            assert brief["classification"].id == case.classification
+            assert brief["case"].debrief.nb
+            got, most = brief["score"]
+            assert 0 <= got <= most
+            n_paths += 1
+    assert n_paths >= 20
+
+
+def test_every_scenario_has_a_best_path_and_a_poor_choice(bank):
+    for case in scenario_cases(bank):
+        qualities = [[c.quality for c in p] for p in all_paths(case)]
+        assert any(all(q == "god" for q in path) for path in qualities), case.id
+        assert any("svak" in path for path in qualities), case.id
+
+
+def test_choices_change_what_happens_next(bank):
+    run = ScenarioRun.start(bank, "jaeren-2008")
+    run.choose("med-formann")
+    assert run.step.id == "formann-svarer"
+    run.restart()
+    run.choose("alene")
+    assert run.step.id == "samtale"
+    assert run.taken[0].choice.quality == "god"
+
+
+def test_best_path_scores_full_marks_and_names_duties(bank):
+    run = ScenarioRun.start(bank, "mottak-fikser")
+    for choice in ["som-barn", "kvalifisert-tolk", "meld-alle"]:
+        run.choose(choice)
+    brief = run.debrief()
+    assert brief["score"] == (6, 6)
+    assert {d.id for d in brief["duties"]} >= {"meldeplikt-barnevern", "udi-regional-enhet"}
+    assert any(i.id == "ind-a-m-fikser" for i in brief["indicators_noticed"])
+
+
+def test_scenario_bad_input(bank):
+    with pytest.raises(UnknownItem, match="no item 'finnes-ikke' in section 'cases'"):
+        ScenarioRun.start(bank, "finnes-ikke")
+    with pytest.raises(UnknownItem, match="has no scenario"):
+        ScenarioRun.start(bank, "hr-2006")
+    run = ScenarioRun.start(bank, "jaeren-2008")
+    with pytest.raises(ValueError, match="no choice 'zzz'"):
+        run.choose("zzz")
+    with pytest.raises(RuntimeError):
+        run.debrief()
+
+
+# --- spotter -------------------------------------------------------------------------
+
+
+def test_spotter_scores_hits_misses_and_false_alarms(bank):
+    case = bank.case("neglesalong")
+    opts = spotter.options(bank, "neglesalong")
+    ids = [o.id for o in opts]
+    assert set(case.indicators) <= set(ids)
+    assert len(ids) == 2 * len(case.indicators)
+    distractor = next(i for i in ids if i not in case.indicators)
+    marked = set(case.indicators[:3]) | {distractor}
+    result = spotter.check(bank, "neglesalong", marked)
+    assert [i.id for i in result.hits] == case.indicators[:3]
+    assert [i.id for i in result.misses] == case.indicators[3:]
+    assert [i.id for i in result.false_alarms] == [distractor]
+    assert result.score == (2, len(case.indicators))
+
+
+def test_spotter_all_right_and_nothing_marked(bank):
+    case = bank.case("bygg-container")
+    assert spotter.check(bank, case.id, case.indicators).score == (len(case.indicators),) * 2
+    assert spotter.check(bank, case.id, []).score == (0, len(case.indicators))
+
+
+def test_spotter_rejects_cases_without_indicators(bank):
+    with pytest.raises(ValueError, match="links no indicators"):
+        spotter.options(bank, "hr-2006")
+
+
+# --- classifier ----------------------------------------------------------------------
+
+
+def test_classifier_every_situation_right_and_wrong(bank):
+    sits = classifier.situations(bank)
+    assert len(sits) >= 8
+    labels = [c.id for c in classifier.classes(bank)]
+    assert len(labels) == 6
+    for q in sits:
+        for label in labels:
+            result = classifier.check(bank, q.id, label)
+            assert result.correct == (label == q.answer[0])
+            assert result.explanation.nb
+
+
+def test_classifier_explains_the_distinguishing_element(bank):
+    result = classifier.check(bank, "k-smugling", "klasse-menneskehandel")
+    assert not result.correct
+    assert "Formålet" in result.distinction.nb
+
+
+# --- myths ---------------------------------------------------------------------------
+
+
+def test_myth_or_fact_has_both_sides_of_every_myth(bank):
+    stmts = myths.statements(bank, seed=1)
+    assert len(stmts) == 2 * len(bank.all("myths"))
+    for s in stmts:
+        assert myths.judge(s, s.is_true).correct
+        wrong = myths.judge(s, not s.is_true)
+        assert not wrong.correct and wrong.correction.nb
+    assert [s.key for s in stmts] != [s.key for s in myths.statements(bank, seed=2)]
+
+
+# --- duty navigator ------------------------------------------------------------------
+
+
+def expected_duties(f: dict) -> set[str]:
+    """The rules of the sources, written independently of the bank's conditions."""
+    out = set()
+    if f["mistanke"] and f["offentlig-ansatt"]:
+        out.add("plikt-identifisere")  # Europarådskonvensjonen: all public bodies
+    if f["grov-sannsynlig"]:
+        out.add("avvergingsplikt")  # strl. § 196: everyone, at all times
+    if f["mulig-mindreaarig"] and f["mistanke"] and f["offentlig-ansatt"]:
+        out.add("meldeplikt-barnevern")  # bvl. § 13-2 e
+    if f["asylmottak"] and f["mistanke"]:
+        out.add("udi-regional-enhet")  # UDI action card 4.4
+    if f["akutt-fare"]:
+        out.add("akutt-hjelp")
+    if f["mistanke"] and not f["mulig-mindreaarig"]:
+        out.add("henvis-voksen")
+    if f["mistanke"] and not f["grov-sannsynlig"]:
+        out.add("taushetsplikt")
+    if f["mistanke"] and not f["offentlig-ansatt"]:
+        out.add("privatperson-melde")
+    return out
+
+
+def test_navigator_matches_the_rules_for_every_combination(bank):
+    names = [f.id for f in navigator.facts(bank)]
+    assert len(names) == 6
+    for values in itertools.product([False, True], repeat=len(names)):
+        answers = dict(zip(names, values))
+        advice = navigator.advise(bank, answers)
+        assert advice.ids == expected_duties(answers), answers
+        assert all(d.kind == "plikt" for d in advice.duties)
+        for duty in advice.duties + advice.actions:
+            assert duty.legal_basis
+            assert {c.id for c in advice.contacts} >= set(duty.contacts)
+
+
+def test_navigator_contacts_carry_phone_numbers(bank):
+    advice = navigator.advise(bank, {"mistanke": True, "mulig-mindreaarig": True, "offentlig-ansatt": True,
+                                     "akutt-fare": True})
+    phones = {c.phone for c in advice.contacts}
+    assert {"112", "116 111", "466 15 000"} <= phones
+
+
+def test_navigator_learning_mode_compares_predictions(bank):
+    answers = {"mistanke": True, "mulig-mindreaarig": True, "offentlig-ansatt": True}
+    cmp = navigator.compare(bank, answers, {"plikt-identifisere", "avvergingsplikt"})
+    assert cmp.missed == {"meldeplikt-barnevern"}
+    assert cmp.extra == {"avvergingsplikt"}
+    assert not cmp.correct
+    with pytest.raises(ValueError, match="unknown navigator question"):
+        navigator.advise(bank, {"er-sjef": True})
+
+
+# --- quiz ----------------------------------------------------------------------------
+
+
+def test_quiz_grades_and_explains(bank):
+    q = bank.question("q-formaal")
+    right = quiz.grade(q, q.answer)
+    assert right.correct and right.points == q.points
+    partly = quiz.grade(q, q.answer[:2])
+    assert not partly.correct and partly.points == 0
+    fb = {o.id: (chosen, is_right) for o, chosen, is_right in partly.option_feedback()}
+    assert fb["A"] == (True, True) and fb["C"] == (False, True) and fb["E"] == (False, False)
+    assert quiz.total([right, partly]) == (q.points, 2 * q.points)
+
+
+def test_quiz_retry_shuffles_options(bank):
+    q = bank.question("q-tre-elementer")
+    first = [o.id for o in quiz.shuffled_options(q, 0)]
+    assert first == ["A", "B", "C", "D"]
+    orders = {tuple(o.id for o in quiz.shuffled_options(q, n)) for n in range(1, 6)}
+    assert len(orders) > 1 and all(sorted(o) == first for o in orders)
+
+
+def test_quiz_bad_input(bank):
+    with pytest.raises(ValueError, match="no option"):
+        quiz.grade(bank.question("q-formaal"), ["Z"])
+    with pytest.raises(ValueError, match="single/multiple"):
+        quiz.questions(bank, ids=["f-smugling-vs-handel"])
+    with pytest.raises(ValueError, match="no self-check questions"):
+        quiz.questions(bank, topic="finnes-ikke")
+    assert all(q.topic == "myter" for q in quiz.questions(bank, topic="myter"))
+
+
+# --- progress ------------------------------------------------------------------------
+
+
+def test_progress_is_saved_and_survives_a_damaged_file(tmp_path):
+    path = tmp_path / "p.json"
+    p = Progress(path)
+    p.record("m01", "quiz:begreper", 3, 5)
+    assert Progress(path).module("m01") == {"quiz:begreper": {"score": 3, "max": 5}}
+    path.write_text("{ not json")
+    assert Progress(path).module("m01") == {}
+    Progress(path).record("m01", "scenario:x", 1, 2)
+    assert json.loads(path.read_text())["m01"]["scenario:x"] == {"score": 1, "max": 2}
+
+
+def test_progress_in_memory_only(tmp_path):
+    p = Progress(None)
+    p.record("m01", "quiz:x", 1, 1)
+    p.record("m01", "spotter:y", 2, 3)
+    assert p.module("m01") == {"quiz:x": {"score": 1, "max": 1}, "spotter:y": {"score": 2, "max": 3}}

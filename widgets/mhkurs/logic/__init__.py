@@ -1,0 +1,1 @@
+"""Exercise behaviour as plain Python: no widget or kernel needed, so it is tested directly."""

@@ -1,0 +1,54 @@
+"""Classifier: sort situations into trafficking, smuggling, social dumping, pimping, prostitution
+or 'needs more information', with the distinguishing element explained."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..bank import Bank
+from ..bank import models as m
+
+
+@dataclass(frozen=True)
+class ClassResult:
+    correct: bool
+    chosen: m.ClassLabel
+    right: m.ClassLabel
+    explanation: m.Text
+    distinction: m.Text | None
+
+
+def situations(bank: Bank) -> list[m.Question]:
+    return [q for q in bank.all("questions") if q.type == "classification"]
+
+
+def classes(bank: Bank) -> list[m.ClassLabel]:
+    return bank.all("classes")
+
+
+def _distinction(bank: Bank, chosen: m.ClassLabel, right: m.ClassLabel) -> m.Text | None:
+    """The border text between the two concepts involved; else a border of the right concept."""
+    borders = bank.all("borders")
+    pair = {chosen.concept, right.concept}
+    for border in borders:
+        if {border.a, border.b} == pair:
+            return border.distinction
+    for concept in (right.concept, chosen.concept):
+        for border in borders:
+            if concept and concept != "menneskehandel" and concept in (border.a, border.b):
+                return border.distinction
+    return None
+
+
+def check(bank: Bank, question_id: str, class_id: str) -> ClassResult:
+    q = bank.question(question_id)
+    if q.type != "classification":
+        raise ValueError(f"question '{question_id}' is not a classification question")
+    chosen, right = bank.class_label(class_id), bank.class_label(q.answer[0])
+    return ClassResult(
+        correct=chosen.id == right.id,
+        chosen=chosen,
+        right=right,
+        explanation=q.explanation,
+        distinction=_distinction(bank, chosen, right),
+    )
