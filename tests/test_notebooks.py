@@ -1,0 +1,37 @@
+"""The notebooks are thin, output-free and match the course manifest (nbval executes them)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from mhkurs.bank import get_bank
+from mhkurs.bank.loader import REPO_ROOT
+
+NOTEBOOKS = sorted((REPO_ROOT / "modules").glob("*.ipynb")) + [REPO_ROOT / "course" / "index.ipynb"]
+
+
+def test_manifest_and_modules_folder_agree():
+    listed = {m.notebook for m in get_bank().all("modules")}
+    on_disk = {str(p.relative_to(REPO_ROOT)) for p in (REPO_ROOT / "modules").glob("*.ipynb")}
+    assert listed == on_disk
+
+
+def test_notebooks_carry_no_outputs_and_stay_thin():
+    for path in NOTEBOOKS:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            if cell["cell_type"] != "code":
+                continue
+            assert not cell.get("outputs") and cell.get("execution_count") is None, path
+            src = "".join(cell["source"])
+            assert len(src.splitlines()) <= 3, f"{path.name}: code cells call the package, they hold no logic"
+            assert re.match(r"^(from mhkurs\.ui import \*|show_\w+\()", src), f"{path.name}: {src!r}"
+
+
+def test_notebooks_type_no_phone_numbers_or_paragraphs():
+    """Course facts live in the bank: no phone numbers or statute sections typed in notebook prose."""
+    for path in NOTEBOOKS:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        prose = " ".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+        assert not re.search(r"\b\d{2} \d{2} \d{2} \d{2}\b|\b(112|113|02800)\b|§", prose), path.name
