@@ -40,6 +40,14 @@ def voila_command(host: str, port: int, root: Path = REPO_ROOT) -> list[str]:
     ]
 
 
+def voila_env() -> dict[str, str]:
+    """Environment for Voila: finds the course's own template in share/jupyter."""
+    env = dict(os.environ)
+    extra = str(REPO_ROOT / "share" / "jupyter")
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in [extra, env.get("JUPYTER_PATH", "")] if p)
+    return env
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     try:
         load_bank()
@@ -51,7 +59,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"Serving the course at {url}", flush=True)
     cmd = voila_command(args.host, args.port)
     try:
-        return subprocess.call(cmd, cwd=REPO_ROOT)
+        return subprocess.call(cmd, cwd=REPO_ROOT, env=voila_env())
     except KeyboardInterrupt:
         return 0
 

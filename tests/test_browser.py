@@ -1,0 +1,139 @@
+"""Voila started as a real server, driven by Debian's chromium through Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+from urllib.parse import urlparse
+
+import pytest
+
+from mhkurs.bank import get_bank
+from mhkurs.bank.loader import REPO_ROOT
+from mhkurs.cli import LANDING, voila_command, voila_env
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-quic", "--no-first-run"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    port = free_port()
+    env = voila_env()
+    env["MHKURS_PROGRESS_FILE"] = str(tmp_path_factory.mktemp("progress") / "progress.json")
+    log = open(tmp_path_factory.mktemp("log") / "voila.log", "w")
+    proc = subprocess.Popen(voila_command("127.0.0.1", port), cwd=REPO_ROOT, env=env, stdout=log, stderr=log)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/voila/render/{LANDING}", timeout=30) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            pass
+        if time.time() > deadline or proc.poll() is not None:
+            proc.kill()
+            pytest.fail(f"Voila did not start; see {log.name}")
+        time.sleep(0.5)
+    yield base
+    proc.terminate()
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Debian's chromium is missing: scripts/test installs it (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context()
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    pg.requested = []
+    pg.on("request", lambda req: pg.requested.append(req.url))
+    yield pg
+    context.close()
+
+
+def wait_for_widgets(page) -> None:
+    page.wait_for_selector(".mh-content, .mh-exercise, .mh-landing", state="attached")
+    page.wait_for_function("() => !document.querySelector('#loading') || "
+                           "getComputedStyle(document.querySelector('#loading')).display === 'none'")
+
+
+def test_landing_to_module_and_play_a_court_case_to_its_debrief(page, server):
+    page.goto(f"{server}/voila/render/{LANDING}")
+    wait_for_widgets(page)
+    assert page.evaluate("document.documentElement.lang") == "nb"
+    assert "Menneskehandel" in page.title()
+    page.get_by_role("link", name="Modul 1: Hva er menneskehandel?").click()
+    page.wait_for_url("**/modules/01-hva-er-menneskehandel.ipynb")
+    page.get_by_role("heading", name="Case: Falskt pass ved innreise").wait_for()
+    page.get_by_role("button", name="Snakk med henne alene, med kvalifisert tolk, og forklar hvorfor du er bekymret.").click()
+    page.get_by_text("✔ God handling.").first.wait_for()
+    page.get_by_role("button", name="Dette kan være menneskehandel: noen styrer reisen, og hun er redd for represalier.").click()
+    page.get_by_role("button", name="At hun kan få trygt bosted, gratis advokat og søke refleksjonsperiode, "
+                                    "og gi henne ROSAs nummer.").click()
+    debrief = page.locator(".mh-scenario")
+    debrief.get_by_text("Oppsummering").wait_for()
+    text = debrief.inner_text()
+    assert "Klassifisering: Menneskehandel" in text
+    assert "Dine valg: 6 av 6 poeng." in text
+    assert "straffeloven 1902 § 224" in text
+    assert "Informasjon om rettigheter skal alltid gis" in text
+
+
+def test_duty_navigator_by_clicking(page, server):
+    page.goto(f"{server}/voila/render/modules/07-plikter.ipynb")
+    wait_for_widgets(page)
+    nav = page.locator(".mh-exercise").filter(has=page.get_by_role("heading", name="Pliktnavigator", exact=True))
+    yes = nav.get_by_role("button", name="Ja", exact=True)
+    for i in (0, 1, 4):  # mistanke, mulig mindreårig, offentlig ansatt (order of facts in the bank)
+        yes.nth(i).click()
+    nav.get_by_role("checkbox", name="Plikt til å legge til rette for identifisering").check()
+    nav.get_by_role("button", name="Vis pliktene").click()
+    nav.get_by_text("Plikt: Meldeplikt til barnevernet").wait_for()
+    text = nav.inner_text()
+    assert "barnevernsloven § 13-2 bokstav e" in text
+    assert "Du glemte: Meldeplikt til barnevernet" in text
+    assert "116 111" in text and "466 15 000" in text
+
+
+@pytest.mark.parametrize("notebook", [m.notebook for m in sorted(get_bank().all("modules"), key=lambda m: m.number)]
+                         + [LANDING])
+def test_pages_show_no_code_no_traceback_and_fetch_only_from_the_course_server(page, server, notebook):
+    page.goto(f"{server}/voila/render/{notebook}")
+    wait_for_widgets(page)
+    page.wait_for_load_state("networkidle")
+    body = page.inner_text("body")
+    assert "Traceback" not in body and "Error" not in body
+    assert "from mhkurs" not in body and "show_" not in body
+    assert page.locator(".jp-InputArea-editor, .jp-CodeMirrorEditor, .cm-editor").count() == 0
+    hosts = {urlparse(u).hostname for u in page.requested if u.startswith("http")}
+    assert hosts == {"127.0.0.1"}, hosts
+    assert page.evaluate("document.documentElement.lang") == "nb"
