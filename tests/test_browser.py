@@ -137,3 +137,55 @@ def test_pages_show_no_code_no_traceback_and_fetch_only_from_the_course_server(p
     hosts = {urlparse(u).hostname for u in page.requested if u.startswith("http")}
     assert hosts == {"127.0.0.1"}, hosts
     assert page.evaluate("document.documentElement.lang") == "nb"
+
+
+def test_voila_refuses_code_sent_over_the_kernel_websocket(server, tmp_path):
+    """A learner's browser may only talk widgets to the kernel: an execute_request is not run."""
+    import asyncio
+    import json
+    import re
+    import uuid
+
+    from tornado.websocket import websocket_connect
+
+    with urllib.request.urlopen(f"{server}/voila/render/{LANDING}", timeout=60) as r:
+        html = r.read().decode()
+    kernel_id = re.search(r'"kernelId": "([0-9a-f-]+)"', html).group(1)
+    marker = tmp_path / "executed"
+    session = uuid.uuid4().hex
+
+    def message(msg_type, content, channel="shell"):
+        return json.dumps({
+            "header": {"msg_id": uuid.uuid4().hex, "msg_type": msg_type, "username": "test", "session": session,
+                       "date": "2026-01-01T00:00:00Z", "version": "5.3"},
+            "parent_header": {}, "metadata": {}, "content": content, "channel": channel, "buffers": []})
+
+    async def attack() -> list[str]:
+        ws_url = server.replace("http", "ws") + f"/api/kernels/{kernel_id}/channels?session_id={session}"
+        conn = await websocket_connect(ws_url)
+        code = f"open({str(marker)!r}, 'w').write('x')"
+        await conn.write_message(message("execute_request", {"code": code, "silent": False, "store_history": False,
+                                                             "user_expressions": {}, "allow_stdin": False}))
+        await conn.write_message(message("kernel_info_request", {}))
+        seen = []
+        deadline = asyncio.get_event_loop().time() + 15
+        while asyncio.get_event_loop().time() < deadline:
+            try:
+                raw = await asyncio.wait_for(conn.read_message(), timeout=2)
+            except asyncio.TimeoutError:
+                continue
+            if raw is None:
+                break
+            if isinstance(raw, str):
+                msg = json.loads(raw)
+                seen.append(msg["header"]["msg_type"])
+                if msg["header"]["msg_type"] == "kernel_info_reply":
+                    await asyncio.sleep(2)  # give a (wrongly) accepted execute_request time to run
+                    break
+        conn.close()
+        return seen
+
+    seen = asyncio.run(attack())
+    assert not marker.exists(), "the kernel ran code sent from the browser"
+    assert "kernel_info_reply" in seen, f"the websocket never reached the kernel: {seen}"
+    assert "execute_reply" not in seen
