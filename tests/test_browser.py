@@ -185,7 +185,10 @@ def test_voila_refuses_code_sent_over_the_kernel_websocket(server, tmp_path):
         conn.close()
         return seen
 
-    seen = asyncio.run(attack())
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:  # Playwright's sync API keeps an event loop in this thread
+        seen = pool.submit(lambda: asyncio.run(attack())).result()
     assert not marker.exists(), "the kernel ran code sent from the browser"
     assert "kernel_info_reply" in seen, f"the websocket never reached the kernel: {seen}"
     assert "execute_reply" not in seen
