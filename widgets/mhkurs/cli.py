@@ -1,4 +1,4 @@
-"""Command line: ``mhkurs check``, ``mhkurs serve``, ``mhkurs assessments``."""
+"""Command line: ``mhkurs check`` and ``mhkurs serve``."""
 
 from __future__ import annotations
 
@@ -64,24 +64,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 0
 
 
-def cmd_assessments(args: argparse.Namespace) -> int:
-    from .assess.generate import check_assessments, write_assessments
-
-    if args.check:
-        stale = check_assessments()
-        if stale:
-            print("mhkurs assessments: these source notebooks differ from what the bank generates:", file=sys.stderr)
-            for path in stale:
-                print(f"  - {path}", file=sys.stderr)
-            print("Run 'mhkurs assessments' to regenerate them.", file=sys.stderr)
-            return 1
-        print("mhkurs assessments: source notebooks match the bank")
-        return 0
-    for path in write_assessments():
-        print(f"wrote {path}")
-    return 0
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mhkurs", description="Kurs i identifisering av mulige ofre for menneskehandel")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -95,9 +77,6 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=int(os.environ.get("MHKURS_PORT", "8866")))
     serve.set_defaults(func=cmd_serve)
 
-    assess = sub.add_parser("assessments", help="generate the nbgrader source notebooks from the question bank")
-    assess.add_argument("--check", action="store_true", help="fail if committed notebooks differ from the bank")
-    assess.set_defaults(func=cmd_assessments)
     return parser
 
 
