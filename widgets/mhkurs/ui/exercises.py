@@ -7,7 +7,7 @@ import ipywidgets as w
 from ..bank import get_bank
 from ..logic import classifier, myths, navigator, quiz, spotter
 from ..logic.scenario import ScenarioRun
-from .common import box, bullet_list, button, contact_line, para, record, t, verdict
+from .common import Progress, box, bullet_list, button, contact_line, exercise_key, para, record, t, verdict
 
 
 # --- 1 case scenario player -----------------------------------------------------------
@@ -279,8 +279,6 @@ EXERCISE_NAMES = {"scenario": "Case", "spotter": "Finn indikatorene", "classifie
 
 
 def progress_rows(module_id: str) -> list[tuple[str, str]]:
-    from ..logic.progress import Progress, exercise_key
-
     bank = get_bank()
     mod = bank.module(module_id)
     done = Progress().module(module_id)
