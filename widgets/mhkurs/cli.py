@@ -1,4 +1,4 @@
-"""Command line: ``mhkurs check`` and ``mhkurs serve``."""
+"""Command line: ``mhkurs check``, ``mhkurs serve`` and ``mhkurs assessments``."""
 
 from __future__ import annotations
 
@@ -64,6 +64,48 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 0
 
 
+def cmd_assessments(args: argparse.Namespace) -> int:
+    from .assess import build as assess
+
+    try:
+        bank = load_bank(args.content)
+    except BankError as exc:
+        print(f"mhkurs assessments: the content bank is invalid.\n{exc}", file=sys.stderr)
+        return 1
+    target = Path(args.out) if args.out else assess.SOURCE_DIR
+    if args.check:
+        problems = assess.check_sources(bank, target)
+        if problems:
+            print("mhkurs assessments: the source notebooks do not match the question bank:", file=sys.stderr)
+            for p in problems:
+                print(f"  - {p}", file=sys.stderr)
+            return 1
+        print(f"mhkurs assessments: OK – {len(bank.all('assignments'))} source notebooks match the bank")
+        return 0
+    changed = assess.write_sources(bank, target)
+    for path in changed:
+        print(f"wrote {path}")
+    print(f"mhkurs assessments: {len(bank.all('assignments'))} assignments, {len(changed)} notebook(s) written to {target}")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from .assess.audit import audit
+
+    try:
+        students, findings = audit(args.course, args.assignment)
+    except FileNotFoundError as exc:
+        print(f"mhkurs audit: {exc}", file=sys.stderr)
+        return 2
+    flagged = sorted({f.student for f in findings})
+    for f in findings:
+        print(f"  - {f}")
+    print(f"mhkurs audit: {args.assignment}: {len(students)} submission(s), "
+          f"{len(students) - len(flagged)} clean, {len(flagged)} with findings"
+          + (f" ({', '.join(flagged)})" if flagged else ""))
+    return 1 if findings else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mhkurs", description="Kurs i identifisering av mulige ofre for menneskehandel")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -76,6 +118,19 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=os.environ.get("MHKURS_HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("MHKURS_PORT", "8866")))
     serve.set_defaults(func=cmd_serve)
+
+    assessments = sub.add_parser(
+        "assessments", help="generate the nbgrader source notebooks in assessments/source from the question bank")
+    assessments.add_argument("--check", action="store_true",
+                             help="write nothing; exit 1 if a committed notebook differs from what the bank generates")
+    assessments.add_argument("--content", help="content folder (default: course/content)")
+    assessments.add_argument("--out", help="source folder (default: assessments/source)")
+    assessments.set_defaults(func=cmd_assessments)
+
+    aud = sub.add_parser("audit", help="report unreadable, missing and tampered submissions of an nbgrader assignment")
+    aud.add_argument("assignment")
+    aud.add_argument("--course", default=str(REPO_ROOT / "assessments"), help="nbgrader course folder")
+    aud.set_defaults(func=cmd_audit)
 
     return parser
 

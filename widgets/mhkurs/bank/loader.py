@@ -36,6 +36,7 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "cases": m.Case,
     "questions": m.Question,
     "modules": m.Module,
+    "assignments": m.Assignment,
 }
 
 DEBRIEF = "debrief"
@@ -117,6 +118,9 @@ class Bank:
 
     def module(self, item_id: str) -> m.Module:
         return self.get("modules", item_id)
+
+    def assignment(self, item_id: str) -> m.Assignment:
+        return self.get("assignments", item_id)
 
     def all(self, section: str) -> list:
         return list(self.sections.get(section, {}).values())
@@ -229,6 +233,9 @@ def _walk_refs(bank: Bank) -> Iterator[tuple[str, str, str, str, str]]:
             yield q.id, "case", "cases", q.case, "case"
         if q.type == "classification":
             yield q.id, "answer[0]", "classes", q.answer[0], "class"
+    for a in bank.all("assignments"):
+        for i, q in enumerate(a.questions):
+            yield a.id, f"questions[{i}]", "questions", q, "question"
     for mod in bank.all("modules"):
         for i, ex in enumerate(mod.exercises):
             if ex.kind in ("scenario", "spotter"):
@@ -302,6 +309,12 @@ def _check(bank: Bank, problems: list[Problem]) -> None:
             problems.append(Problem(bank.origin[mod.id], mod.id, "number",
                                     f"module number {mod.number} also used by '{numbers[mod.number]}'"))
         numbers[mod.number] = mod.id
+    numbers = {}
+    for a in bank.all("assignments"):
+        if a.number in numbers:
+            problems.append(Problem(bank.origin[a.id], a.id, "number",
+                                    f"assignment number {a.number} also used by '{numbers[a.number]}'"))
+        numbers[a.number] = a.id
 
 
 def load_bank(content_dir: str | os.PathLike | None = None) -> Bank:

@@ -286,3 +286,22 @@ class Module(Item):
     minutes: int
     objectives: Annotated[list[Text], Field(min_length=1)]
     exercises: list[Exercise] = []
+
+
+# --- graded assessments (nbgrader) ---------------------------------------------
+
+
+class Assignment(Item):
+    """A graded nbgrader assignment: an ordered selection of bank questions."""
+
+    number: int
+    title: Text
+    intro: Text
+    questions: Annotated[list[Slug], Field(min_length=2)]
+
+    @model_validator(mode="after")
+    def _no_repeats(self) -> "Assignment":
+        seen = [q for q in self.questions if self.questions.count(q) > 1]
+        if seen:
+            raise ValueError(f"a question appears more than once: {sorted(set(seen))}")
+        return self

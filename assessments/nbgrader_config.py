@@ -1,0 +1,34 @@
+"""nbgrader configuration for the course's graded assignments.
+
+Run every nbgrader command from this folder (``cd assessments``); see
+``docs/INSTRUCTOR.md``. The source notebooks in ``source/`` are generated from
+the question bank by ``mhkurs assessments``: edit the bank, not the notebooks.
+"""
+
+import os
+
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import GetGrades
+
+from mhkurs.assess.nbgrader_ext import HideGradingCode
+
+c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
+
+# The course and its folders (source/, release/, submitted/, autograded/, feedback/, gradebook.db)
+# live next to this file, whatever the working directory.
+c.CourseDirectory.course_id = os.environ.get("MHKURS_COURSE_ID", "menneskehandel")
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
+
+# Answer cells: the learner sees `svar_N = ""`; the solution line is removed without a stub.
+c.ClearSolutions.code_stub = {"python": ""}
+c.ClearSolutions.text_stub = "Skriv svaret ditt her."
+
+# A submission that loops or hangs must not stop the batch: every cell gets 10 s, then the
+# kernel is interrupted and the cell counts as failed; a kernel that will not start in 60 s fails
+# that submission only.
+c.Execute.timeout = 10
+c.Execute.interrupt_on_timeout = True
+c.Execute.startup_timeout = 60
+
+# Feedback goes to every learner: no hidden tests, no mark schemes, no assertion tracebacks.
+c.GenerateFeedback.preprocessors = [GetGrades, HideGradingCode, CSSHTMLHeaderPreprocessor]

@@ -1,0 +1,286 @@
+"""Graded assessments: generated from the bank, and nbgrader's real workflow end to end.
+
+The fast tests check the generator without a kernel. The ``nbgrader`` tests run
+nbgrader's own commands on a temporary copy of the course folder: generate,
+validate both ways, a simulated class through autograde, manual grading of the
+free-text tasks (as formgrader would store it), generate_feedback and export.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from mhkurs.assess import ASSIGNMENT_LETTERS_EXPR, build_all, check_sources, helper_source
+from mhkurs.assess.audit import audit
+from mhkurs.assess.build import SOURCE_DIR, _answer_letters
+from mhkurs.assess.simulate import KINDS, simulate_class
+from mhkurs.bank.loader import DEFAULT_CONTENT_DIR, REPO_ROOT, BankError, get_bank, load_bank
+
+COURSE = REPO_ROOT / "assessments"
+NBGRADER = str(Path(sys.executable).parent / "nbgrader")
+E2E_ASSIGNMENT = "a4-avsluttende"  # the mixed final test, with court cases and a free-text task
+
+
+def _cells(nb, suffix):
+    return [c for c in nb.cells if c.get("id", "").endswith(suffix)]
+
+
+# --- generator (no kernel) ------------------------------------------------------------------
+
+
+def test_committed_source_notebooks_match_the_bank():
+    assert check_sources(get_bank()) == []
+
+
+def test_a_changed_bank_is_caught(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(DEFAULT_CONTENT_DIR, content)
+    data = yaml.safe_load((content / "questions.yaml").read_text(encoding="utf-8"))
+    data["questions"][0]["points"] = 7
+    (content / "questions.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    problems = check_sources(load_bank(content))
+    assert len(problems) == 1 and "a1-begreper.ipynb: differs" in problems[0]
+
+
+def test_stray_and_missing_notebooks_are_reported(tmp_path):
+    src = tmp_path / "source"
+    shutil.copytree(SOURCE_DIR, src)
+    (src / "a2-indikatorer" / "a2-indikatorer.ipynb").unlink()
+    (src / "old").mkdir()
+    (src / "old" / "old.ipynb").write_text("{}")
+    problems = "\n".join(check_sources(get_bank(), src))
+    assert "a2-indikatorer.ipynb: missing" in problems
+    assert "old.ipynb: not generated" in problems
+
+
+def test_the_four_assignments_cover_what_instructors_asked_for():
+    bank = get_bank()
+    by_id = {a.id: a for a in bank.all("assignments")}
+    assert list(by_id) == ["a1-begreper", "a2-indikatorer", "a3-plikter", "a4-avsluttende"]
+    classes = {bank.question(q).answer[0] for q in by_id["a1-begreper"].questions
+               if bank.question(q).type == "classification"}
+    assert {"klasse-menneskehandel", "klasse-smugling", "klasse-sosial-dumping", "klasse-hallik",
+            "klasse-prostitusjon"} <= classes
+    final = [bank.question(q) for q in by_id["a4-avsluttende"].questions]
+    assert any(q.case and bank.case(q.case).kind == "dom" for q in final)
+    assert {q.topic for q in final} >= {"begreper", "myter", "plikter", "case"}
+    for a in by_id.values():
+        assert any(bank.question(q).type != "free_text" for q in a.questions)
+
+
+def test_unknown_question_in_an_assignment_names_file_item_and_field(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(DEFAULT_CONTENT_DIR, content)
+    path = content / "assessments.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("- q-fikser\n", "- q-finnes-ikke\n"), encoding="utf-8")
+    with pytest.raises(BankError) as err:
+        load_bank(content)
+    assert [str(p) for p in err.value.problems] == [
+        "assessments.yaml: item 'a2-indikatorer', field 'questions[5]': unknown question 'q-finnes-ikke'"
+    ]
+
+
+@pytest.mark.parametrize("rel", sorted(build_all(get_bank())))
+def test_source_notebook_structure_follows_the_bank(rel):
+    bank = get_bank()
+    assignment = bank.assignment(rel.split("/")[0])
+    nb = nbformat.reads(build_all(bank)[rel], as_version=4)
+    nbformat.validate(nb)
+    assert all(c.cell_type != "code" or not c.outputs for c in nb.cells)
+    text = "\n".join(c.source for c in nb.cells)
+    assert "import" not in text, "assignments must not need the course package or widgets"
+    for n, qid in enumerate(assignment.questions, start=1):
+        q = bank.question(qid)
+        if q.type == "free_text":
+            (task,) = [c for c in nb.cells if c.id == f"{qid}-oppgave"]
+            meta = task.metadata["nbgrader"]
+            assert meta["task"] and meta["points"] == q.points
+            scheme = task.source.split("BEGIN MARK SCHEME")[1].split("END MARK SCHEME")[0]
+            for line in q.rubric:
+                assert str(line) in scheme
+            continue
+        (answer,) = [c for c in nb.cells if c.id == f"{qid}-svar"]
+        (test,) = [c for c in nb.cells if c.id == f"{qid}-test"]
+        assert f'svar_{n} = ""' in answer.source and answer.metadata["nbgrader"]["solution"]
+        assert test.metadata["nbgrader"] == {
+            "grade": True, "grade_id": f"{qid}-test", "locked": True, "points": q.points,
+            "schema_version": 3, "solution": False, "task": False,
+        }
+        right = _answer_letters(bank, q)
+        hidden = test.source.split("### BEGIN HIDDEN TESTS")[1]
+        assert f"== {right!r}" in hidden
+        assert f'svar_{n} = "{"".join(right)}"' in answer.source.split("### BEGIN SOLUTION")[1]
+
+
+def _run_helper(value):
+    env: dict = {}
+    exec(helper_source(), env)  # noqa: S102 - our own generated helper
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        ok = env["sjekk"](value, "ABCD", flere=False)
+    return env, ok, out.getvalue()
+
+
+@pytest.mark.parametrize("value", ["B", "b", " b ", ["B"], "A, C", "ac", ["A", "C"], "", "Bergen", 2, "A og B", None])
+def test_format_check_and_grading_read_an_answer_the_same_way(value):
+    env, _, _ = _run_helper(value)
+    hidden_reading = eval(ASSIGNMENT_LETTERS_EXPR.format(v="svar"), {"svar": value})  # noqa: S307
+    assert env["bokstaver"](value) == hidden_reading
+
+
+def test_format_check_never_says_whether_an_answer_is_right():
+    _, ok_right, out_right = _run_helper("B")
+    _, ok_wrong, out_wrong = _run_helper("C")
+    assert ok_right and ok_wrong
+    assert out_right.replace("B", "?") == out_wrong.replace("C", "?")
+    assert "kan leses" in out_right and "ikke om det er riktig" in out_right
+    for bad, says in [("", "Ikke besvart"), ("X", "X er ikke blant alternativene"), ("AB", "bare én bokstav")]:
+        _, ok, out = _run_helper(bad)
+        assert not ok and says in out and out.startswith("✘")
+
+
+# --- nbgrader end to end --------------------------------------------------------------------
+
+
+def nbgrader(course: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+    proc = subprocess.run([NBGRADER, *args], cwd=course, env=env, capture_output=True, text=True, timeout=600)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"nbgrader {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    """A copy of the course folder with every assignment generated (released as files)."""
+    root = tmp_path_factory.mktemp("nbgrader-course")
+    shutil.copy(COURSE / "nbgrader_config.py", root)
+    shutil.copytree(COURSE / "source", root / "source")
+    for a in get_bank().all("assignments"):
+        nbgrader(root, "generate_assignment", a.id)
+    return root
+
+
+def _notebooks(root: Path, kind: str) -> list[Path]:
+    return sorted((root / kind).glob("*/*.ipynb"))
+
+
+@pytest.mark.nbgrader
+def test_release_notebooks_hold_no_solutions_hidden_tests_or_rubrics(course):
+    bank = get_bank()
+    released = _notebooks(course, "release")
+    assert [p.parent.name for p in released] == [a.id for a in bank.all("assignments")]
+    for path in released:
+        text = path.read_text(encoding="utf-8")
+        nb = nbformat.reads(text, as_version=4)
+        for marker in ("BEGIN SOLUTION", "HIDDEN TESTS", "MARK SCHEME", "Vurderingskriterier", "Kort fasit", "== ["):
+            assert marker not in text, f"{path.name} leaks {marker!r}"
+        for qid in bank.assignment(path.parent.name).questions:
+            q = bank.question(qid)
+            for line in q.rubric:
+                assert str(line) not in text
+        for cell in _cells(nb, "-svar"):
+            assert cell.source.rstrip().endswith('= ""'), cell.source
+
+
+@pytest.mark.nbgrader
+def test_validate_both_ways(course):
+    sources = [str(p) for p in _notebooks(course, "source")]
+    releases = [str(p) for p in _notebooks(course, "release")]
+    out = nbgrader(course, "validate", *sources).stdout
+    assert out.count("Success! Your notebook passes all the tests.") == len(sources), out
+    out = nbgrader(course, "validate", "--invert", *releases).stdout
+    assert out.count("Success! The notebook does not pass any tests.") == len(releases), out
+    out = nbgrader(course, "validate", *releases).stdout
+    assert "Success" not in out and out.count("VALIDATION FAILED") == len(releases), out
+
+
+@pytest.mark.nbgrader
+def test_a_simulated_class_from_autograde_to_exported_grades(course):
+    bank = get_bank()
+    a = E2E_ASSIGNMENT
+    release_text = (course / "release" / a / f"{a}.ipynb").read_text(encoding="utf-8")
+    subs = simulate_class(bank, release_text)
+    assert [s.kind for s in subs] == list(KINDS)
+    for s in subs:
+        folder = course / "submitted" / s.student / a
+        folder.mkdir(parents=True)
+        (folder / f"{a}.ipynb").write_text(s.text, encoding="utf-8")
+        (folder / "timestamp.txt").write_text("2026-11-20 10:00:00.000000 UTC")
+
+    auto = nbgrader(course, "autograde", a, check=False)
+    log = auto.stdout + auto.stderr
+    bad = next(s.student for s in subs if s.kind == "invalid_json")
+    # nbgrader names the unreadable submission, exits non-zero, and grades everybody else.
+    assert auto.returncode == 1
+    assert f"There was an error processing assignment '{a}' for student '{bad}'" in log
+    assert "Timeout waiting for execute reply (10s)" in log  # the looping submission was cut off
+    graded = {p.parent.parent.name for p in (course / "autograded").glob(f"*/{a}/{a}.ipynb")}
+    assert graded == {s.student for s in subs} - {bad}
+
+    # The audit reports the tampering and the unreadable notebook, for those students only.
+    students, findings = audit(course, a)
+    assert students == sorted(s.student for s in subs)
+    tampered = next(s for s in subs if s.kind == "tampered")
+    assert {(f.student, f.cell) for f in findings if f.problem == "edited"} == {
+        (tampered.student, c) for c in tampered.tampered_cells}
+    assert [(f.student, f.problem) for f in findings if f.problem not in ("edited",)] == [
+        (tampered.student, "points"), (bad, "unreadable"), (bad, "not-autograded")]
+
+    # Autograded scores: exactly what each simulated learner earned.
+    from nbgrader.api import Gradebook
+
+    task_ids = [f"{q}-oppgave" for q in bank.assignment(a).questions if bank.question(q).type == "free_text"]
+    task_points = sum(bank.question(q).points for q in bank.assignment(a).questions
+                      if bank.question(q).type == "free_text")
+    manual_points = {"correct": float(task_points), "partial": task_points / 2}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for s in subs:
+            if s.expected_auto is None:
+                continue
+            sub = gb.find_submission(a, s.student)
+            assert sub.score == pytest.approx(s.expected_auto), s.student
+            assert sub.needs_manual_grade  # the free-text task waits for the instructor
+        # The instructor grades the free-text task (what formgrader stores).
+        for s in subs:
+            if s.expected_auto is None:
+                continue
+            for tid in task_ids:
+                grade = gb.find_grade(tid, a, a, s.student)
+                grade.manual_score = manual_points.get(s.kind, 0.0) * bank.question(tid[: -len("-oppgave")]).points / task_points
+        gb.db.commit()
+
+    nbgrader(course, "generate_feedback", a)
+    feedback = sorted((course / "feedback").glob(f"*/{a}/{a}.html"))
+    assert {p.parent.parent.name for p in feedback} == graded
+    for path in feedback:
+        html = path.read_text(encoding="utf-8")
+        for marker in ("HIDDEN TESTS", "MARK SCHEME", "Vurderingskriterier", "Kort fasit", "AssertionError", "== ["):
+            assert marker not in html, f"feedback for {path.parent.parent.name} leaks {marker!r}"
+    right = (course / "feedback" / subs[0].student / a / f"{a}.html").read_text(encoding="utf-8")
+    wrong = (course / "feedback" / subs[1].student / a / f"{a}.html").read_text(encoding="utf-8")
+    assert "✔ Riktig" in right and "✘ Ikke riktig" not in right
+    assert "✘ Ikke riktig" in wrong and "✔ Riktig" not in wrong
+
+    nbgrader(course, "export")
+    with open(course / "grades.csv", newline="", encoding="utf-8") as fh:
+        rows = {r["student_id"]: r for r in csv.DictReader(fh)}
+    assert set(rows) == {s.student for s in subs}  # the gradebook keeps every learner
+    maximum = sum(bank.question(q).points for q in bank.assignment(a).questions)
+    for s in subs:
+        row = rows[s.student]
+        assert float(row["max_score"]) == maximum
+        expected = 0.0 if s.expected_auto is None else s.expected_auto + manual_points.get(s.kind, 0.0)
+        assert float(row["score"]) == pytest.approx(expected), (s.student, row)
+    assert float(rows[subs[0].student]["score"]) == maximum  # the fully correct learner
