@@ -32,3 +32,8 @@ c.Execute.startup_timeout = 60
 
 # Feedback goes to every learner: no hidden tests, no mark schemes, no assertion tracebacks.
 c.GenerateFeedback.preprocessors = [GetGrades, HideGradingCode, CSSHTMLHeaderPreprocessor]
+
+# Hand-in as files (no JupyterHub exchange): `nbgrader zip_collect <assignment>` reads the files
+# (or zip files of them) put in downloaded/<assignment>/archive/, named <student id>_<notebook>.ipynb,
+# for example ola.nordmann_a1-begreper.ipynb. Student ids must not contain "_".
+c.FileNameCollectorPlugin.named_regexp = r".*/(?P<student_id>[^/_]+)_(?P<file_id>[^/_]+\.ipynb)$"

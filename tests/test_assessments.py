@@ -213,11 +213,14 @@ def test_a_simulated_class_from_autograde_to_exported_grades(course):
     release_text = (course / "release" / a / f"{a}.ipynb").read_text(encoding="utf-8")
     subs = simulate_class(bank, release_text)
     assert [s.kind for s in subs] == list(KINDS)
+    # Handed in as files (e-mail, LMS), collected with nbgrader's zip_collect.
+    archive = course / "downloaded" / a / "archive"
+    archive.mkdir(parents=True)
     for s in subs:
-        folder = course / "submitted" / s.student / a
-        folder.mkdir(parents=True)
-        (folder / f"{a}.ipynb").write_text(s.text, encoding="utf-8")
-        (folder / "timestamp.txt").write_text("2026-11-20 10:00:00.000000 UTC")
+        (archive / f"{s.student}_{a}.ipynb").write_text(s.text, encoding="utf-8")
+    nbgrader(course, "zip_collect", a)
+    assert sorted(p.parent.parent.name for p in (course / "submitted").glob(f"*/{a}/{a}.ipynb")) == [
+        s.student for s in subs]
 
     auto = nbgrader(course, "autograde", a, check=False)
     log = auto.stdout + auto.stderr

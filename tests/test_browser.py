@@ -7,14 +7,16 @@ import shutil
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.request
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
 from mhkurs.bank import get_bank
 from mhkurs.bank.loader import REPO_ROOT
-from mhkurs.cli import LANDING, voila_command, voila_env
+from mhkurs.cli import LANDING, build_site, voila_command, voila_env
 
 pytestmark = pytest.mark.browser
 
@@ -29,13 +31,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def start_voila(tmp_path_factory, **env_extra):
+    """Start Voila as ``mhkurs serve`` does (site folder, voila.json, template); yield its base URL."""
     port = free_port()
     env = voila_env()
     env["MHKURS_PROGRESS_FILE"] = str(tmp_path_factory.mktemp("progress") / "progress.json")
+    env.update(env_extra)
+    site = build_site(tmp_path_factory.mktemp("site"))
     log = open(tmp_path_factory.mktemp("log") / "voila.log", "w")
-    proc = subprocess.Popen(voila_command("127.0.0.1", port), cwd=REPO_ROOT, env=env, stdout=log, stderr=log)
+    proc = subprocess.Popen(voila_command("127.0.0.1", port, site), cwd=REPO_ROOT, env=env, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 90
     while True:
@@ -49,12 +53,22 @@ def server(tmp_path_factory):
             proc.kill()
             pytest.fail(f"Voila did not start; see {log.name}")
         time.sleep(0.5)
-    yield base
+    return proc, base, Path(log.name)
+
+
+def stop(proc) -> None:
     proc.terminate()
     try:
         proc.wait(15)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    proc, base, _log = start_voila(tmp_path_factory)
+    yield base
+    stop(proc)
 
 
 @pytest.fixture(scope="module")
@@ -192,3 +206,58 @@ def test_voila_refuses_code_sent_over_the_kernel_websocket(server, tmp_path):
     assert not marker.exists(), "the kernel ran code sent from the browser"
     assert "kernel_info_reply" in seen, f"the websocket never reached the kernel: {seen}"
     assert "execute_reply" not in seen
+
+
+def test_only_course_pages_are_served(server):
+    """The nbgrader sources (solutions, rubrics) and the rest of the repository are not reachable."""
+    for path in ("assessments/source/a1-begreper/a1-begreper.ipynb", "README.md", "course/content/questions.yaml"):
+        for prefix in ("/voila/render/", "/voila/files/", "/voila/tree/"):
+            try:
+                with urllib.request.urlopen(f"{server}{prefix}{path}", timeout=30) as r:
+                    status, body = r.status, r.read().decode(errors="replace")
+            except urllib.error.HTTPError as err:
+                status, body = err.code, ""
+            assert status in (403, 404), (prefix + path, status)
+            assert "Vurderingskriterier" not in body
+    with urllib.request.urlopen(f"{server}/voila/tree", timeout=30) as r:
+        tree = r.read().decode()
+    assert "assessments" not in tree
+
+
+def test_a_failing_page_shows_a_friendly_message_not_a_traceback(browser, tmp_path_factory):
+    broken = tmp_path_factory.mktemp("broken") / "content"
+    shutil.copytree(REPO_ROOT / "course" / "content", broken)
+    (broken / "myths.yaml").write_text("myths:\n  - id: [oops\n", encoding="utf-8")
+    proc, base, log = start_voila(tmp_path_factory, MHKURS_CONTENT=str(broken))
+    try:
+        context = browser.new_context()
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        page.goto(f"{base}/voila/render/modules/05-myter.ipynb")
+        alert = page.get_by_role("alert").first
+        alert.wait_for()
+        assert "Siden kunne ikke vises helt" in alert.inner_text()
+        body = page.inner_text("body")
+        for leak in ("Traceback", "Error", "BankError", "There was an error", "show_tracebacks", "myths.yaml"):
+            assert leak not in body, leak
+        alert.get_by_role("link", name="kursets forside").click()
+        page.wait_for_url("**/voila/render/course/index.ipynb")
+        context.close()
+    finally:
+        stop(proc)
+    assert "myths.yaml" in log.read_text()  # the operator finds the real problem in the server log
+
+
+def test_a_scenario_can_be_played_with_the_keyboard_alone(page, server):
+    page.goto(f"{server}/voila/render/modules/01-hva-er-menneskehandel.ipynb")
+    wait_for_widgets(page)
+    target = "Snakk med henne alene, med kvalifisert tolk, og forklar hvorfor du er bekymret."
+    page.get_by_role("button", name=target).wait_for()
+    for _ in range(300):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement && document.activeElement.innerText") == target:
+            break
+    else:
+        pytest.fail("the scenario's choice cannot be reached with the Tab key")
+    page.keyboard.press("Enter")
+    page.get_by_text("✔ God handling.").first.wait_for()

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from .bank.loader import DEFAULT_CONTENT_DIR, REPO_ROOT, BankError, load_bank
@@ -28,16 +29,48 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def voila_command(host: str, port: int, root: Path = REPO_ROOT) -> list[str]:
-    """The Voila command line that serves the course (config in voila.json at the repo root)."""
+def site_pages(bank=None) -> list[str]:
+    """The notebooks learners may open: the landing page and the modules in the bank's manifest."""
+    bank = bank or load_bank()
+    return [LANDING] + [m.notebook for m in sorted(bank.all("modules"), key=lambda m: m.number)]
+
+
+def build_site(target: Path, bank=None) -> Path:
+    """A folder holding only the course pages (symlinks, or copies where links are not possible).
+
+    Voila renders any notebook under the folder it serves and lists its tree, so it must not serve
+    the repository: the nbgrader sources in assessments/ hold solutions and rubrics.
+    """
+    target.mkdir(parents=True, exist_ok=True)
+    for rel in site_pages(bank):
+        src, dst = REPO_ROOT / rel, target / rel
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if dst.is_symlink() or dst.exists():
+            dst.unlink()
+        try:
+            dst.symlink_to(src)
+        except OSError:
+            shutil.copy2(src, dst)
+    return target
+
+
+def voila_command(host: str, port: int, site: Path, preheat: bool = True) -> list[str]:
+    """The Voila command line that serves the course pages in ``site`` (config: voila.json).
+
+    Run it with the repository root as working directory, where Voila finds voila.json.
+    ``preheat=False`` turns the kernel pool off (cold kernels), for measurements.
+    """
     voila = shutil.which("voila", path=os.path.dirname(sys.executable)) or shutil.which("voila") or "voila"
-    return [
+    cmd = [
         voila,
-        str(root),
+        str(site),
         "--no-browser",
         f"--port={port}",
         f"--Voila.ip={host}",
     ]
+    if not preheat:
+        cmd.append("--VoilaConfiguration.preheat_kernel=False")
+    return cmd
 
 
 def voila_env() -> dict[str, str]:
@@ -50,18 +83,20 @@ def voila_env() -> dict[str, str]:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     try:
-        load_bank()
+        bank = load_bank()
     except BankError as exc:
         print(f"mhkurs serve: the content bank is invalid, not serving.\n{exc}", file=sys.stderr)
         return 1
     url = f"http://{'localhost' if args.host in ('127.0.0.1', '0.0.0.0') else args.host}:{args.port}/voila/render/{LANDING}"
     print(f"Kurset startes. Åpne {url} i nettleseren (Ctrl+C stopper).", flush=True)
     print(f"Serving the course at {url}", flush=True)
-    cmd = voila_command(args.host, args.port)
-    try:
-        return subprocess.call(cmd, cwd=REPO_ROOT, env=voila_env())
-    except KeyboardInterrupt:
-        return 0
+    with tempfile.TemporaryDirectory(prefix="mhkurs-site-") as tmp:
+        site = build_site(Path(tmp) / "site", bank)
+        cmd = voila_command(args.host, args.port, site, preheat=not args.no_preheat)
+        try:
+            return subprocess.call(cmd, cwd=REPO_ROOT, env=voila_env())
+        except KeyboardInterrupt:
+            return 0
 
 
 def cmd_assessments(args: argparse.Namespace) -> int:
@@ -117,6 +152,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the course with Voila")
     serve.add_argument("--host", default=os.environ.get("MHKURS_HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("MHKURS_PORT", "8866")))
+    serve.add_argument("--no-preheat", action="store_true",
+                       help="no pool of preheated kernels (saves memory, pages open slower)")
     serve.set_defaults(func=cmd_serve)
 
     assessments = sub.add_parser(
