@@ -54,7 +54,7 @@ def build_site(target: Path, bank=None) -> Path:
     return target
 
 
-def voila_command(host: str, port: int, site: Path, preheat: bool = True) -> list[str]:
+def voila_command(host: str, port: int, site: Path, preheat: bool = True, base_url: str = "/") -> list[str]:
     """The Voila command line that serves the course pages in ``site`` (config: voila.json).
 
     Run it with the repository root as working directory, where Voila finds voila.json.
@@ -68,6 +68,8 @@ def voila_command(host: str, port: int, site: Path, preheat: bool = True) -> lis
         f"--port={port}",
         f"--Voila.ip={host}",
     ]
+    if base_url != "/":
+        cmd.append(f"--Voila.base_url=/{base_url.strip('/')}/")
     if not preheat:
         cmd.append("--VoilaConfiguration.preheat_kernel=False")
     return cmd
@@ -87,12 +89,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except BankError as exc:
         print(f"mhkurs serve: the content bank is invalid, not serving.\n{exc}", file=sys.stderr)
         return 1
-    url = f"http://{'localhost' if args.host in ('127.0.0.1', '0.0.0.0') else args.host}:{args.port}/voila/render/{LANDING}"
+    prefix = "/" + args.base_url.strip("/") + "/" if args.base_url.strip("/") else "/"
+    url = (f"http://{'localhost' if args.host in ('127.0.0.1', '0.0.0.0') else args.host}:{args.port}"
+           f"{prefix}voila/render/{LANDING}")
     print(f"Kurset startes. Åpne {url} i nettleseren (Ctrl+C stopper).", flush=True)
     print(f"Serving the course at {url}", flush=True)
     with tempfile.TemporaryDirectory(prefix="mhkurs-site-") as tmp:
         site = build_site(Path(tmp) / "site", bank)
-        cmd = voila_command(args.host, args.port, site, preheat=not args.no_preheat)
+        cmd = voila_command(args.host, args.port, site, preheat=not args.no_preheat, base_url=args.base_url)
         try:
             return subprocess.call(cmd, cwd=REPO_ROOT, env=voila_env())
         except KeyboardInterrupt:
@@ -152,6 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the course with Voila")
     serve.add_argument("--host", default=os.environ.get("MHKURS_HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("MHKURS_PORT", "8866")))
+    serve.add_argument("--base-url", default=os.environ.get("MHKURS_BASE_URL", "/"),
+                       help="path prefix when served behind a reverse proxy, e.g. /menneskehandel/")
     serve.add_argument("--no-preheat", action="store_true",
                        help="no pool of preheated kernels (saves memory, pages open slower)")
     serve.set_defaults(func=cmd_serve)

@@ -86,6 +86,18 @@ def _free_text(nb: NotebookNode, text: str) -> None:
             cell.source = text
 
 
+def _half_right(nb: NotebookNode, qs: list[Question]) -> float:
+    """Every other question right (the first, third, ...), the rest wrong; the points earned."""
+    earned = 0.0
+    for i, q in enumerate(qs):
+        if i % 2 == 0:
+            _set_answer(nb, q, json.dumps("".join(q.right)))
+            earned += q.points
+        else:
+            _set_answer(nb, q, json.dumps(_wrong(q)))
+    return earned
+
+
 def simulate(bank: Bank, release_text: str, student: str, kind: str) -> Submission:
     """One simulated submission of ``kind`` made from the released notebook text."""
     if kind not in KINDS:
@@ -106,12 +118,7 @@ def simulate(bank: Bank, release_text: str, student: str, kind: str) -> Submissi
         for q in qs:
             _set_answer(nb, q, json.dumps(_wrong(q)))
     elif kind == "partial":
-        for i, q in enumerate(qs):
-            if i % 2 == 0:
-                _set_answer(nb, q, json.dumps("".join(q.right)))
-                expected += q.points
-            else:
-                _set_answer(nb, q, json.dumps(_wrong(q)))
+        expected = _half_right(nb, qs)
     elif kind == "empty":
         pass
     elif kind == "format":
@@ -132,12 +139,7 @@ def simulate(bank: Bank, release_text: str, student: str, kind: str) -> Submissi
     elif kind == "tampered":
         # Answers half right, then tries to cheat: rewrites a question, replaces a test with code
         # that sets the right answer, and raises a test's points. None of it may change the score.
-        for i, q in enumerate(qs):
-            if i % 2 == 0:
-                _set_answer(nb, q, json.dumps("".join(q.right)))
-                expected += q.points
-            else:
-                _set_answer(nb, q, json.dumps(_wrong(q)))
+        expected = _half_right(nb, qs)
         target = qs[1]
         test = nb.cells[target.test_cell]
         test.source = f'{target.var} = {json.dumps("".join(target.right))}\nprint("ok")'

@@ -40,6 +40,7 @@ SECTIONS: dict[str, type[BaseModel]] = {
 }
 
 DEBRIEF = "debrief"
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ten times faster
 REPO_ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_CONTENT_DIR = REPO_ROOT / "course" / "content"
 
@@ -138,7 +139,7 @@ def _loc(loc: Iterable) -> str:
 
 def _read_file(path: Path, problems: list[Problem]) -> dict | None:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
