@@ -232,6 +232,13 @@ def test_a_simulated_class_from_autograde_to_exported_grades(course):
     graded = {p.parent.parent.name for p in (course / "autograded").glob(f"*/{a}/{a}.ipynb")}
     assert graded == {s.student for s in subs} - {bad}
 
+    # Formgrader shows the autograded notebook: there the task cells carry their rubric again.
+    autograded = nbformat.read(str(course / "autograded" / subs[0].student / a / f"{a}.ipynb"), as_version=4)
+    for cell in _cells(autograded, "-oppgave"):
+        qid = cell.id[: -len("-oppgave")]
+        assert "Vurderingskriterier" in cell.source
+        assert all(str(r) in cell.source for r in bank.question(qid).rubric)
+
     # The audit reports the tampering and the unreadable notebook, for those students only.
     students, findings = audit(course, a)
     assert students == sorted(s.student for s in subs)
