@@ -294,3 +294,15 @@ def test_a_simulated_class_from_autograde_to_exported_grades(course):
         expected = 0.0 if s.expected_auto is None else s.expected_auto + manual_points.get(s.kind, 0.0)
         assert float(row["score"]) == pytest.approx(expected), (s.student, row)
     assert float(rows[subs[0].student]["score"]) == maximum  # the fully correct learner
+
+
+def test_duplicate_assignment_numbers_are_reported(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(DEFAULT_CONTENT_DIR, content)
+    path = content / "assessments.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("number: 2\n", "number: 1\n"), encoding="utf-8")
+    with pytest.raises(BankError) as err:
+        load_bank(content)
+    assert [str(p) for p in err.value.problems] == [
+        "assessments.yaml: item 'a2-indikatorer', field 'number': assignment number 1 also used by 'a1-begreper'"
+    ]

@@ -304,18 +304,13 @@ def _check(bank: Bank, problems: list[Problem]) -> None:
     for case in bank.all("cases"):
         for fld, msg in scenario_problems(case):
             problems.append(Problem(bank.origin[case.id], case.id, fld, msg))
-    numbers = {}
-    for mod in bank.all("modules"):
-        if mod.number in numbers:
-            problems.append(Problem(bank.origin[mod.id], mod.id, "number",
-                                    f"module number {mod.number} also used by '{numbers[mod.number]}'"))
-        numbers[mod.number] = mod.id
-    numbers = {}
-    for a in bank.all("assignments"):
-        if a.number in numbers:
-            problems.append(Problem(bank.origin[a.id], a.id, "number",
-                                    f"assignment number {a.number} also used by '{numbers[a.number]}'"))
-        numbers[a.number] = a.id
+    for section, what in (("modules", "module"), ("assignments", "assignment")):
+        numbers: dict[int, str] = {}
+        for item in bank.all(section):
+            if item.number in numbers:
+                problems.append(Problem(bank.origin[item.id], item.id, "number",
+                                        f"{what} number {item.number} also used by '{numbers[item.number]}'"))
+            numbers[item.number] = item.id
 
 
 def load_bank(content_dir: str | os.PathLike | None = None) -> Bank:
