@@ -79,15 +79,28 @@ def test_the_four_assignments_cover_what_instructors_asked_for():
         assert any(bank.question(q).type != "free_text" for q in a.questions)
 
 
-def test_unknown_question_in_an_assignment_names_file_item_and_field(tmp_path):
+def _problems_after_edit(tmp_path, old: str, new: str) -> list[str]:
+    """The bank's problems after replacing ``old`` by ``new`` once in a copy of assessments.yaml."""
     content = tmp_path / "content"
     shutil.copytree(DEFAULT_CONTENT_DIR, content)
     path = content / "assessments.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("- q-fikser\n", "- q-finnes-ikke\n"), encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
     with pytest.raises(BankError) as err:
         load_bank(content)
-    assert [str(p) for p in err.value.problems] == [
+    return [str(p) for p in err.value.problems]
+
+
+def test_unknown_question_in_an_assignment_names_file_item_and_field(tmp_path):
+    assert _problems_after_edit(tmp_path, "- q-fikser\n", "- q-finnes-ikke\n") == [
         "assessments.yaml: item 'a2-indikatorer', field 'questions[5]': unknown question 'q-finnes-ikke'"
+    ]
+
+
+def test_duplicate_assignment_numbers_are_reported(tmp_path):
+    assert _problems_after_edit(tmp_path, "number: 2\n", "number: 1\n") == [
+        "assessments.yaml: item 'a2-indikatorer', field 'number': assignment number 1 also used by 'a1-begreper'"
     ]
 
 
@@ -295,14 +308,3 @@ def test_a_simulated_class_from_autograde_to_exported_grades(course):
         assert float(row["score"]) == pytest.approx(expected), (s.student, row)
     assert float(rows[subs[0].student]["score"]) == maximum  # the fully correct learner
 
-
-def test_duplicate_assignment_numbers_are_reported(tmp_path):
-    content = tmp_path / "content"
-    shutil.copytree(DEFAULT_CONTENT_DIR, content)
-    path = content / "assessments.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("number: 2\n", "number: 1\n"), encoding="utf-8")
-    with pytest.raises(BankError) as err:
-        load_bank(content)
-    assert [str(p) for p in err.value.problems] == [
-        "assessments.yaml: item 'a2-indikatorer', field 'number': assignment number 1 also used by 'a1-begreper'"
-    ]

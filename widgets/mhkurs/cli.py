@@ -1,4 +1,4 @@
-"""Command line: ``mhkurs check``, ``mhkurs serve`` and ``mhkurs assessments``."""
+"""Command line: ``mhkurs check``, ``serve``, ``assessments`` and ``audit``."""
 
 from __future__ import annotations
 
@@ -54,6 +54,12 @@ def build_site(target: Path, bank=None) -> Path:
     return target
 
 
+def url_prefix(base_url: str) -> str:
+    """``/`` or ``/some/path/``: the path prefix Voila is served under."""
+    path = base_url.strip("/")
+    return f"/{path}/" if path else "/"
+
+
 def voila_command(host: str, port: int, site: Path, preheat: bool = True, base_url: str = "/") -> list[str]:
     """The Voila command line that serves the course pages in ``site`` (config: voila.json).
 
@@ -68,8 +74,8 @@ def voila_command(host: str, port: int, site: Path, preheat: bool = True, base_u
         f"--port={port}",
         f"--Voila.ip={host}",
     ]
-    if base_url != "/":
-        cmd.append(f"--Voila.base_url=/{base_url.strip('/')}/")
+    if url_prefix(base_url) != "/":
+        cmd.append(f"--Voila.base_url={url_prefix(base_url)}")
     if not preheat:
         cmd.append("--VoilaConfiguration.preheat_kernel=False")
     return cmd
@@ -89,9 +95,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except BankError as exc:
         print(f"mhkurs serve: the content bank is invalid, not serving.\n{exc}", file=sys.stderr)
         return 1
-    prefix = "/" + args.base_url.strip("/") + "/" if args.base_url.strip("/") else "/"
     url = (f"http://{'localhost' if args.host in ('127.0.0.1', '0.0.0.0') else args.host}:{args.port}"
-           f"{prefix}voila/render/{LANDING}")
+           f"{url_prefix(args.base_url)}voila/render/{LANDING}")
     print(f"Kurset startes. Åpne {url} i nettleseren (Ctrl+C stopper).", flush=True)
     print(f"Serving the course at {url}", flush=True)
     with tempfile.TemporaryDirectory(prefix="mhkurs-site-") as tmp:

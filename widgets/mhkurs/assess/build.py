@@ -129,20 +129,19 @@ def _code(cell_id: str, text: str, **meta) -> NotebookNode:
     return cell
 
 
-def _how_to(letters_example: str = "B") -> str:
-    return (
-        "## Slik svarer du\n\n"
-        "1. Kjør cellen med hjelpefunksjonen først: klikk i den og trykk **Shift+Enter**.\n"
-        f"2. For hvert spørsmål skriver du bokstaven mellom anførselstegnene i svarcellen, "
-        f"for eksempel `svar_1 = \"{letters_example}\"`. Der flere svar kan være riktige, skriver du alle "
-        "bokstavene, for eksempel `\"AC\"`.\n"
-        "3. Kjør svarcellen og cellen under den. Du får straks beskjed: ✔ betyr at svaret kan leses; "
-        "✘ sier hva du må rette, og cellen stopper med en kort feilmelding. Du får ikke vite her om "
-        "svaret er riktig. Knappen «Validate» sjekker alle svarene på én gang.\n"
-        "4. Oppgaver med fritekst besvarer du i tekstcellen under oppgaven: dobbeltklikk, skriv, og "
-        "trykk Shift+Enter.\n"
-        "5. Endre ikke de andre cellene. Lagre (Ctrl+S) og lever prøven når du er ferdig.\n"
-    )
+HOW_TO = (
+    "## Slik svarer du\n\n"
+    "1. Kjør cellen med hjelpefunksjonen først: klikk i den og trykk **Shift+Enter**.\n"
+    "2. For hvert spørsmål skriver du bokstaven mellom anførselstegnene i svarcellen, "
+    "for eksempel `svar_1 = \"B\"`. Der flere svar kan være riktige, skriver du alle "
+    "bokstavene, for eksempel `\"AC\"`.\n"
+    "3. Kjør svarcellen og cellen under den. Du får straks beskjed: ✔ betyr at svaret kan leses; "
+    "✘ sier hva du må rette, og cellen stopper med en kort feilmelding. Du får ikke vite her om "
+    "svaret er riktig. Knappen «Validate» sjekker alle svarene på én gang.\n"
+    "4. Oppgaver med fritekst besvarer du i tekstcellen under oppgaven: dobbeltklikk, skriv, og "
+    "trykk Shift+Enter.\n"
+    "5. Endre ikke de andre cellene. Lagre (Ctrl+S) og lever prøven når du er ferdig.\n"
+)
 
 
 def _case_box(case: m.Case) -> str:
@@ -161,7 +160,7 @@ def build_notebook(bank: Bank, assignment: m.Assignment) -> NotebookNode:
         f"# {assignment.title}\n\n{str(assignment.intro).strip()}\n\n"
         f"**{len(qs)} spørsmål, {auto + manual} poeng:** {auto} poeng rettes automatisk"
         + (f", {manual} poeng vurderes av sensor." if manual else ".")
-        + "\n\n" + _how_to()
+        + "\n\n" + HOW_TO
     )
     cells.append(_md("innledning", intro, locked=True))
     cells.append(_code("hjelpefunksjon", helper_source(), locked=True))
