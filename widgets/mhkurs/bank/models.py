@@ -279,12 +279,22 @@ class Exercise(Strict):
     ref: str = Field(description="Case id, question topic, or '*'")
 
 
+class Objective(Strict):
+    """A learning objective of a module; questions name it so results can be read per objective."""
+
+    id: Slug
+    text: Text
+
+    def __str__(self) -> str:
+        return self.text.nb
+
+
 class Module(Item):
     number: int
     title: Text
     notebook: str
     minutes: int
-    objectives: Annotated[list[Text], Field(min_length=1)]
+    objectives: Annotated[list[Objective], Field(min_length=1)]
     exercises: list[Exercise] = []
 
 

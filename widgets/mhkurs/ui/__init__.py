@@ -2,8 +2,13 @@
 
 from .content import (show_border, show_case_summary, show_concept, show_contacts, show_duty, show_indicators,
                       show_landing, show_module_header, show_myth_list, show_rights, show_sources)
-from .exercises import (show_case, show_classifier, show_myths, show_navigator, show_progress, show_quiz,
-                        show_spotter)
+from .classifier_view import show_classifier
+from .myths_view import show_myths
+from .navigator_view import show_navigator
+from .progress_view import show_progress
+from .quiz_view import show_quiz
+from .scenario_view import show_case
+from .spotter_view import show_spotter
 
 __all__ = [
     "show_border", "show_case", "show_case_summary", "show_classifier", "show_concept", "show_contacts",

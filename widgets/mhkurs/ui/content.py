@@ -6,7 +6,7 @@ import ipywidgets as w
 
 from ..bank import get_bank
 from .common import bullet_list, contact_line, t
-from .exercises import progress_rows
+from .progress_view import progress_rows
 
 
 def _html(parts: list[str], cls: str = "mh-content") -> w.HTML:
@@ -93,7 +93,7 @@ def show_module_header(module_id: str) -> w.HTML:
     mod = get_bank().module(module_id)
     return _html([f"<h1>Modul {mod.number}: {t(mod.title)}</h1>",
                   f"<p><strong>Beregnet tid:</strong> {mod.minutes} minutter</p>",
-                  "<p><strong>Etter modulen skal du kunne:</strong></p>", bullet_list(mod.objectives)])
+                  "<p><strong>Etter modulen skal du kunne:</strong></p>", bullet_list(o.text for o in mod.objectives)])
 
 
 def show_sources(module_id: str) -> w.HTML:
@@ -121,6 +121,6 @@ def show_landing() -> w.HTML:
         href = "../" + t(mod.notebook)
         parts.append(f"<li><a href='{href}'>Modul {mod.number}: {t(mod.title)}</a> – {mod.minutes} min. "
                      f"<span class='mh-progress'>Fremdrift: {done} av {len(rows)} øvelser gjort.</span>"
-                     + bullet_list(mod.objectives) + "</li>")
+                     + bullet_list(o.text for o in mod.objectives) + "</li>")
     parts.append("</ol>")
     return _html(parts, cls="mh-landing")

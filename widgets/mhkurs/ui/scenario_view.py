@@ -1,0 +1,79 @@
+"""The case scenario player: a story that branches on the learner's choices. Logic lives in ``mhkurs.logic``."""
+
+from __future__ import annotations
+
+import ipywidgets as w
+
+from ..bank import get_bank
+from ..logic.scenario import ScenarioRun
+from .common import box, bullet_list, button, para, record, t, verdict
+
+
+def show_case(case_id: str, module: str | None = None) -> w.VBox:
+    bank = get_bank()
+    run = ScenarioRun.start(bank, case_id)
+    story = w.VBox()
+    feedback = w.HTML()
+    choices = w.VBox()
+
+    def render() -> None:
+        if run.finished:
+            choices.children = [debrief_view(run), restart]
+            got, most = run.score()
+            record(module, "scenario", case_id, got, most)
+            return
+        step = run.step
+        btns = []
+        for choice in step.choices:
+            b = button(str(choice.label), tooltip=str(choice.label))
+            b.on_click(lambda _b, c=choice.id: pick(c))
+            btns.append(b)
+        choices.children = [para(step.text), w.HTML("<p><strong>Hva gjør du?</strong></p>"),
+                            w.VBox(btns, layout=w.Layout(align_items="flex-start"))]
+
+    def pick(choice_id: str) -> None:
+        choice = run.choose(choice_id)
+        extra = []
+        if choice.indicators:
+            extra.append("Indikatorer: " + ", ".join(str(bank.indicator(i).text) for i in choice.indicators))
+        if choice.duties:
+            extra.append("Plikter: " + ", ".join(str(bank.duty(d).title) for d in choice.duties))
+        feedback.value = (verdict(choice.quality, f"Du valgte: «{choice.label}». {choice.feedback}")
+                          + bullet_list(extra))
+        story.children = list(story.children) + [w.HTML(f"<p class='mh-history'>→ {t(choice.label)}</p>")]
+        render()
+
+    def do_restart(_b=None) -> None:
+        run.restart()
+        feedback.value = ""
+        story.children = []
+        render()
+
+    restart = button("Start på nytt", "Spill scenarioet fra begynnelsen")
+    restart.on_click(do_restart)
+    case = run.case
+    head = [para(case.setting, "p", "mh-setting")]
+    if case.kind == "dom":
+        head.append(para(f"{case.court}, {case.date}. Anvendt lov: {case.law_applied}. Gjeldende lov i dag: {case.law_today}."))
+    render()
+    out = box(head + [story, choices, feedback], title=f"Case: {case.title}")
+    out.add_class("mh-scenario")
+    return out
+
+
+def debrief_view(run: ScenarioRun) -> w.HTML:
+    d = run.debrief()
+    case = d["case"]
+    got, most = d["score"]
+    html = [
+        "<h4>Oppsummering</h4>",
+        f"<p class='mh-debrief'>{t(case.debrief)}</p>",
+        f"<p><strong>Klassifisering:</strong> {t(d['classification'].label)}</p>",
+        f"<p><strong>Dine valg:</strong> {got} av {most} poeng.</p>",
+    ]
+    if d["duties"]:
+        html.append("<p><strong>Plikter:</strong></p>" + bullet_list(f"{x.title} ({x.legal_basis})" for x in d["duties"]))
+    if d["indicators"]:
+        html.append("<p><strong>Indikatorer i saken:</strong></p>" + bullet_list(i.text for i in d["indicators"]))
+    html.append("<p class='mh-source'><em>Kilde: " + t("; ".join(f"{s.file}, {s.ref}" for s in case.source)) + "</em></p>")
+    return w.HTML("".join(html))
