@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import itertools
-import json
 
 import pytest
 
 from mhkurs.bank import UnknownItem, get_bank
 from mhkurs.logic import classifier, myths, navigator, quiz, spotter
-from mhkurs.logic.progress import Progress
 from mhkurs.logic.scenario import ScenarioRun, all_paths
 
 
@@ -236,24 +234,3 @@ def test_quiz_bad_input(bank):
     with pytest.raises(ValueError, match="no self-check questions"):
         quiz.questions(bank, topic="finnes-ikke")
     assert all(q.topic == "myter" for q in quiz.questions(bank, topic="myter"))
-
-
-# --- progress ------------------------------------------------------------------------
-
-
-def test_progress_is_saved_and_survives_a_damaged_file(tmp_path):
-    path = tmp_path / "p.json"
-    p = Progress(path)
-    p.record("m01", "quiz:begreper", 3, 5)
-    assert Progress(path).module("m01") == {"quiz:begreper": {"score": 3, "max": 5}}
-    path.write_text("{ not json")
-    assert Progress(path).module("m01") == {}
-    Progress(path).record("m01", "scenario:x", 1, 2)
-    assert json.loads(path.read_text())["m01"]["scenario:x"] == {"score": 1, "max": 2}
-
-
-def test_progress_in_memory_only(tmp_path):
-    p = Progress(None)
-    p.record("m01", "quiz:x", 1, 1)
-    p.record("m01", "spotter:y", 2, 3)
-    assert p.module("m01") == {"quiz:x": {"score": 1, "max": 1}, "spotter:y": {"score": 2, "max": 3}}

@@ -8,6 +8,7 @@ import ipywidgets as w
 import pytest
 import yaml
 
+from mhkurs import record
 from mhkurs.bank import UnknownItem
 from mhkurs.bank import loader
 from mhkurs.ui import show_case, show_classifier, show_landing, show_myths, show_navigator, show_quiz, show_spotter
@@ -16,6 +17,9 @@ from mhkurs.ui import show_case, show_classifier, show_landing, show_myths, show
 @pytest.fixture(autouse=True)
 def no_progress_file(monkeypatch, tmp_path):
     monkeypatch.setenv("MHKURS_PROGRESS_FILE", str(tmp_path / "progress.json"))
+    record.reset()  # a fresh record (file store in tmp_path) for every test
+    yield
+    record.reset()
 
 
 def walk(widget):
@@ -99,7 +103,9 @@ def test_unknown_ids_give_clear_errors():
 
 
 def test_landing_lists_every_module_with_a_link():
-    page = show_landing().value
+    view = show_landing()
+    record.current().connect()  # what the learner's browser does when the page has loaded
+    page = text(view)
     for n in range(1, 10):
         assert f"Modul {n}:" in page
     assert "href='../modules/01-hva-er-menneskehandel.ipynb'" in page

@@ -1,57 +1,174 @@
-"""Progress: which exercises of a module are done and how they went.
+"""The learner's record as plain data, and the rules that read it. No widgets, no storage.
 
-Results are kept in memory and, when a progress file is configured, saved as JSON so the landing
-page can show them. The file is per learner: on a JupyterHub each user has a home of their own;
-set MHKURS_PROGRESS_FILE="" to keep progress per page only (a shared anonymous server).
+A record is a JSON-able dict (see :func:`empty`). An exercise is *done* when one submission
+answered all its items; a submission that answered nothing is not recorded at all. For every
+exercise both the best and the latest result are kept. Where the record is stored is decided in
+:mod:`mhkurs.record`.
 """
 
 from __future__ import annotations
 
-import json
-import os
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
+from datetime import datetime
 
-
-def default_path() -> Path | None:
-    value = os.environ.get("MHKURS_PROGRESS_FILE")
-    if value is None:
-        return Path.home() / ".mhkurs" / "progress.json"
-    return Path(value) if value else None
-
-
-@dataclass
-class Progress:
-    path: Path | None = field(default_factory=default_path)
-    _mem: dict = field(default_factory=dict, repr=False)
-
-    def load(self) -> dict[str, dict[str, dict]]:
-        if not self.path:
-            return json.loads(json.dumps(self._mem))
-        if not self.path.exists():
-            return {}
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}  # a damaged progress file must never break a course page
-        return data if isinstance(data, dict) else {}
-
-    def record(self, module_id: str, exercise: str, score: int, max_score: int) -> None:
-        data = self.load()
-        data.setdefault(module_id, {})[exercise] = {"score": score, "max": max_score}
-        self._mem = data
-        if self.path:
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = self.path.with_suffix(".tmp")
-                tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-                tmp.replace(self.path)
-            except OSError:
-                pass
-
-    def module(self, module_id: str) -> dict[str, dict]:
-        return self.load().get(module_id, {})
+RECORD_VERSION = 1
 
 
 def exercise_key(kind: str, ref: str) -> str:
     return f"{kind}:{ref}"
+
+
+def empty() -> dict:
+    """A record with nothing in it."""
+    return {"version": RECORD_VERSION, "exercises": {}, "states": {}, "tests": {}, "missed": {},
+            "refreshers": [], "completed_at": None}
+
+
+def normalise(data: object) -> dict:
+    """A usable record from whatever a store held (damaged or foreign data gives an empty record)."""
+    out = empty()
+    if not isinstance(data, dict):
+        return out
+    for name, default in out.items():
+        value = data.get(name, default)
+        if isinstance(default, dict) and isinstance(value, dict):
+            out[name] = value
+        elif isinstance(default, list) and isinstance(value, list):
+            out[name] = value
+        elif name == "completed_at" and isinstance(value, str):
+            out[name] = value
+    return out
+
+
+@dataclass(frozen=True)
+class Result:
+    score: int
+    max: int
+    answered: int
+    items: int
+    at: str
+
+    @property
+    def complete(self) -> bool:
+        return self.answered >= self.items
+
+    @property
+    def share(self) -> float:
+        return self.score / self.max if self.max else 0.0
+
+    @classmethod
+    def of(cls, d: dict) -> "Result":
+        return cls(int(d["score"]), int(d["max"]), int(d["answered"]), int(d["items"]), str(d["at"]))
+
+    def as_dict(self) -> dict:
+        return {"score": self.score, "max": self.max, "answered": self.answered, "items": self.items, "at": self.at}
+
+
+def better(a: Result, b: Result) -> bool:
+    """Is ``a`` a better result than ``b``? A complete submission beats an incomplete one, then the share."""
+    return (a.complete, a.share) > (b.complete, b.share)
+
+
+def add_result(data: dict, module: str, key: str, score: int, max_score: int, answered: int, items: int,
+               now: datetime, missed=(), right=()) -> Result | None:
+    """Record one submission in ``data`` (changed in place). An empty submission is not recorded.
+
+    ``missed``/``right``: ids of questions answered wrongly/rightly, kept so refreshers can draw on
+    what the learner missed.
+    """
+    if answered <= 0:
+        return None
+    if items <= 0 or max_score < 0 or not 0 <= score <= max(max_score, 0):
+        raise ValueError(f"impossible result {score}/{max_score} with {answered}/{items} answered")
+    res = Result(score, max_score, min(answered, items), items, now.isoformat(timespec="seconds"))
+    entry = data["exercises"].setdefault(module, {}).setdefault(key, {})
+    entry["latest"] = res.as_dict()
+    best = entry.get("best")
+    if best is None or better(res, Result.of(best)):
+        entry["best"] = res.as_dict()
+    entry["done"] = bool(entry.get("done")) or res.complete
+    entry["attempts"] = int(entry.get("attempts", 0)) + 1
+    note_answers(data, missed, right)
+    return res
+
+
+def note_answers(data: dict, missed=(), right=()) -> None:
+    """Count the questions a learner got wrong; a right answer later takes one off."""
+    counts = data["missed"]
+    for qid in missed:
+        counts[qid] = int(counts.get(qid, 0)) + 1
+    for qid in right:
+        if qid in counts:
+            counts[qid] = int(counts[qid]) - 1
+            if counts[qid] <= 0:
+                del counts[qid]
+
+
+# --- reading the record against the module manifest -------------------------------------------
+
+
+def resolve_ref(bank, module_id: str, kind: str, ref: str) -> str:
+    """The manifest's ref for an exercise a view reports.
+
+    A view that does not name its exercise (a quiz given by question ids reports ``utvalg``) counts
+    for the module's one exercise of that kind in ``modules.yaml``.
+    """
+    mod = bank.module(module_id)
+    refs = [ex.ref for ex in mod.exercises if ex.kind == kind]
+    if ref in refs or len(refs) != 1:
+        return ref
+    return refs[0]
+
+
+@dataclass(frozen=True)
+class ExerciseStatus:
+    kind: str
+    ref: str
+    key: str
+    done: bool
+    best: Result | None
+    latest: Result | None
+    attempts: int
+
+
+def module_status(bank, data: dict, module_id: str) -> list[ExerciseStatus]:
+    mod = bank.module(module_id)
+    got = data["exercises"].get(module_id, {})
+    out = []
+    for ex in mod.exercises:
+        key = exercise_key(ex.kind, ex.ref)
+        e = got.get(key) or {}
+        out.append(ExerciseStatus(ex.kind, ex.ref, key, bool(e.get("done")),
+                                  Result.of(e["best"]) if e.get("best") else None,
+                                  Result.of(e["latest"]) if e.get("latest") else None, int(e.get("attempts", 0))))
+    return out
+
+
+def module_done(bank, data: dict, module_id: str) -> bool:
+    return all(s.done for s in module_status(bank, data, module_id))
+
+
+def modules_in_order(bank) -> list:
+    return sorted(bank.all("modules"), key=lambda m: m.number)
+
+
+def course_done(bank, data: dict) -> bool:
+    """All exercises of all modules done."""
+    return all(module_done(bank, data, m.id) for m in modules_in_order(bank))
+
+
+def next_exercise(bank, data: dict) -> tuple | None:
+    """(module, status) of the first unfinished exercise in course order, or None when all are done."""
+    for mod in modules_in_order(bank):
+        for st in module_status(bank, data, mod.id):
+            if not st.done:
+                return mod, st
+    return None
+
+
+def mark_completion(data: dict, bank, now: datetime) -> bool:
+    """Note when the course was first completed (all modules done); True when that happened now."""
+    if data.get("completed_at") or not course_done(bank, data):
+        return False
+    data["completed_at"] = now.isoformat(timespec="seconds")
+    return True

@@ -26,7 +26,7 @@ def show_classifier(question_ids: list[str] | None = None, module: str | None = 
             results[q.id] = res.correct
             msg = f"Riktig svar er {res.right.label}. {res.explanation}"
             fb.value = verdict(res.correct, msg) + (f"<p><em>Skillet:</em> {t(res.distinction)}</p>" if res.distinction else "")
-            record(module, "classifier", "*", sum(results.values()), len(sits))
+            record(module, "classifier", "*", sum(results.values()), len(sits), answered=len(results), items=len(sits))
 
         pick.observe(on_pick, names="value")
         rows.append(w.VBox([para(q.prompt), pick, fb]))

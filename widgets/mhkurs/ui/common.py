@@ -9,7 +9,7 @@ import ipywidgets as w
 
 from ..bank import get_bank
 from ..bank import models as m
-from ..logic.progress import Progress, exercise_key
+from ..logic.progress import exercise_key  # noqa: F401 (views import it from here)
 
 VERDICT = {
     True: ("✔", "Riktig"),
@@ -52,10 +52,16 @@ def box(children, title: str | None = None, cls: str = "mh-exercise") -> w.VBox:
     return out
 
 
-def record(module: str | None, kind: str, ref: str, score: int, max_score: int) -> None:
+def record(module: str | None, kind: str, ref: str, score: int, max_score: int, *, answered: int = 1,
+           items: int = 1, missed=(), right=()) -> None:
+    """Report a result to the learner's record (``mhkurs.record``). ``answered``/``items``: how many of
+    the exercise's items the submission answered (done when all are; nothing answered is not recorded);
+    ``missed``/``right``: question ids answered wrongly/rightly (refreshers draw on the missed ones)."""
     if module:
         get_bank().module(module)  # a clear error for an unknown module id
-        Progress().record(module, exercise_key(kind, ref), score, max_score)
+        from ..record import current
+
+        current().result(module, kind, ref, score, max_score, answered, items, missed, right)
 
 
 def contact_line(c: m.Contact) -> str:

@@ -6,7 +6,7 @@ import ipywidgets as w
 
 from ..bank import get_bank
 from .common import bullet_list, contact_line, t
-from .progress_view import progress_rows
+from .progress_view import show_landing  # noqa: F401 (the landing page lives with the progress views)
 
 
 def _html(parts: list[str], cls: str = "mh-content") -> w.HTML:
@@ -107,20 +107,3 @@ def show_sources(module_id: str) -> w.HTML:
             used += [s.file for s in bank.case(ex.ref).source]
     used = list(dict.fromkeys(used))
     return _html(["<h3>Kilder</h3>", bullet_list(f"{docs[f].title}. {docs[f].publisher}, {docs[f].year}." for f in used)])
-
-
-def show_landing() -> w.HTML:
-    """The course's front page: modules with objectives, time and the learner's progress."""
-    bank = get_bank()
-    mods = sorted(bank.all("modules"), key=lambda m: m.number)
-    total = sum(m.minutes for m in mods)
-    parts = [f"<p>Kurset har {len(mods)} moduler, til sammen omtrent {total} minutter.</p>", "<ol class='mh-modules'>"]
-    for mod in mods:
-        rows = progress_rows(mod.id)
-        done = sum(status.startswith("✔") for _n, status in rows)
-        href = "../" + t(mod.notebook)
-        parts.append(f"<li><a href='{href}'>Modul {mod.number}: {t(mod.title)}</a> – {mod.minutes} min. "
-                     f"<span class='mh-progress'>Fremdrift: {done} av {len(rows)} øvelser gjort.</span>"
-                     + bullet_list(o.text for o in mod.objectives) + "</li>")
-    parts.append("</ol>")
-    return _html(parts, cls="mh-landing")

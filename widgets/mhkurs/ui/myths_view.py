@@ -22,7 +22,7 @@ def show_myths(seed: int = 0, module: str | None = None) -> w.VBox:
             results[s.key] = j.correct
             truth = "Dette er fakta." if s.is_true else "Dette er en myte."
             fb.value = verdict(j.correct, f"{truth} {j.correction} {j.why}")
-            record(module, "myths", "*", sum(results.values()), len(stmts))
+            record(module, "myths", "*", sum(results.values()), len(stmts), answered=len(results), items=len(stmts))
 
         yes.on_click(lambda _b, a=answer: a(True))
         no.on_click(lambda _b, a=answer: a(False))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipywidgets as w
 
+from .. import record as learner_record
 from ..bank import get_bank
 from ..logic.scenario import ScenarioRun
 from .common import box, bullet_list, button, para, record, t, verdict
@@ -15,12 +16,19 @@ def show_case(case_id: str, module: str | None = None) -> w.VBox:
     story = w.VBox()
     feedback = w.HTML()
     choices = w.VBox()
+    key = learner_record.state_key(module, "scenario", case_id)
+    resuming = [False]
+
+    def save() -> None:
+        if not resuming[0]:
+            learner_record.save_state(module, key, {"path": [[x.step.id, x.choice.id] for x in run.taken]})
 
     def render() -> None:
         if run.finished:
             choices.children = [debrief_view(run), restart]
             got, most = run.score()
-            record(module, "scenario", case_id, got, most)
+            if not resuming[0]:
+                record(module, "scenario", case_id, got, most)
             return
         step = run.step
         btns = []
@@ -41,13 +49,29 @@ def show_case(case_id: str, module: str | None = None) -> w.VBox:
         feedback.value = (verdict(choice.quality, f"Du valgte: «{choice.label}». {choice.feedback}")
                           + bullet_list(extra))
         story.children = list(story.children) + [w.HTML(f"<p class='mh-history'>→ {t(choice.label)}</p>")]
+        save()
         render()
 
     def do_restart(_b=None) -> None:
         run.restart()
         feedback.value = ""
         story.children = []
+        save()
         render()
+
+    def resume() -> None:
+        """Back to where the learner was: replay the saved path (the record is read by now)."""
+        path = (learner_record.load_state(module, key) or {}).get("path") or []
+        resuming[0] = True
+        try:
+            for step_id, choice_id in path:
+                if run.finished or run.current != step_id:
+                    break
+                pick(choice_id)
+        except ValueError:
+            pass  # the case changed since: keep what still fits
+        finally:
+            resuming[0] = False
 
     restart = button("Start på nytt", "Spill scenarioet fra begynnelsen")
     restart.on_click(do_restart)
@@ -56,6 +80,7 @@ def show_case(case_id: str, module: str | None = None) -> w.VBox:
     if case.kind == "dom":
         head.append(para(f"{case.court}, {case.date}. Anvendt lov: {case.law_applied}. Gjeldende lov i dag: {case.law_today}."))
     render()
+    learner_record.on_ready(resume)
     out = box(head + [story, choices, feedback], title=f"Case: {case.title}")
     out.add_class("mh-scenario")
     return out

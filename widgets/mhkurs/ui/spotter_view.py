@@ -37,7 +37,7 @@ def show_spotter(case_id: str, module: str | None = None) -> w.VBox:
             if items:
                 html.append(f"<p><strong>{label}:</strong></p>" + bullet_list(f"{i.text} – {i.why}" for i in items))
         result.value = "".join(html)
-        record(module, "spotter", case_id, got, most)
+        record(module, "spotter", case_id, got, most, answered=int(any(cb.value for cb in boxes.values())))
 
     check.on_click(on_check)
     return box([para(case.summary), w.HTML("<p>Marker indikatorene du ser i saken.</p>")] + groups + [check, result],

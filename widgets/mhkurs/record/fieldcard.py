@@ -1,0 +1,52 @@
+"""The field card (feltkort): a one-page quick reference for duty in the field, from the bank.
+
+Duties with what triggers them (the duty navigator's own yes/no questions), who they bind, what to
+do first, and the numbers to call. Generated from duties.yaml and contacts.yaml, so it says exactly
+what the course says.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..bank import models as m
+
+
+def trigger_text(condition, facts: dict) -> str:
+    """A duty's condition in words, built from the navigator's questions."""
+    if isinstance(condition, str):
+        return f"«{facts[condition].question}»"
+    if isinstance(condition, m.AllOf):
+        return " og ".join(trigger_text(c, facts) for c in condition.all)
+    if isinstance(condition, m.AnyOf):
+        return "(" + " eller ".join(trigger_text(c, facts) for c in condition.any) + ")"
+    if isinstance(condition, m.NotOf):
+        return f"nei til {trigger_text(condition.not_, facts)}"
+    raise TypeError(f"not a condition: {condition!r}")
+
+
+@dataclass(frozen=True)
+class CardDuty:
+    title: str
+    kind: str
+    legal_basis: str
+    who: str
+    trigger: str
+    first: list[str]
+    overrides_confidentiality: bool
+    contacts: list[str]
+
+
+def card(bank, first_actions: int = 2) -> tuple[list[CardDuty], list]:
+    """(duties and actions in the bank's order, contacts with a phone number)."""
+    facts = {f.id: f for f in bank.all("facts")}
+    duties = []
+    for d in sorted(bank.all("duties"), key=lambda d: (d.kind != "plikt", d.order)):
+        trig = trigger_text(d.applies_when, facts)
+        if not isinstance(d.applies_when, m.NotOf):
+            trig = "Ja til " + trig
+        duties.append(CardDuty(str(d.title), d.kind, d.legal_basis, str(d.who), trig,
+                               [str(a) for a in d.actions[:first_actions]], d.overrides_confidentiality,
+                               [bank.contact(c).name for c in d.contacts]))
+    contacts = [c for c in bank.all("contacts") if c.phone]
+    return duties, contacts
