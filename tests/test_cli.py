@@ -4,14 +4,14 @@ from pathlib import Path
 
 from mhkurs.bank import get_bank
 from mhkurs.bank.loader import REPO_ROOT
-from mhkurs.cli import LANDING, build_site, main, voila_command
+from mhkurs.cli import LANDING, RECORD_PAGES, build_site, main, record_store, voila_command, voila_env
 
 
 def test_the_served_site_holds_only_the_course_pages(tmp_path):
     site = build_site(tmp_path / "site")
     served = sorted(str(p.relative_to(site)) for p in site.rglob("*") if p.is_file() or p.is_symlink())
     modules = sorted(m.notebook for m in get_bank().all("modules"))
-    assert served == sorted([LANDING, *modules])
+    assert served == sorted([LANDING, *modules, *RECORD_PAGES])
     for rel in served:
         assert (site / rel).read_bytes() == (REPO_ROOT / rel).read_bytes()
     build_site(tmp_path / "site")  # rebuilding over an existing site works
@@ -24,6 +24,13 @@ def test_voila_command_options():
     for empty in ("", "/", "//"):
         assert "--Voila.base_url" not in " ".join(voila_command("h", 1, Path("/s"), base_url=empty))
     assert voila_command("127.0.0.1", 8866, Path("/s"))[1:] == ["/s", "--no-browser", "--port=8866", "--Voila.ip=127.0.0.1"]
+
+
+def test_serve_keeps_records_in_the_browser_when_it_serves_several_people():
+    assert record_store("127.0.0.1") == "file" and record_store("localhost") == "file"
+    assert record_store("0.0.0.0") == "browser" and record_store("10.1.2.3") == "browser"
+    assert record_store("0.0.0.0", "file") == "file" and record_store("127.0.0.1", "browser") == "browser"
+    assert voila_env("browser")["MHKURS_RECORD"] == "browser"
 
 
 def test_assessments_check_verb(capsys):

@@ -13,6 +13,9 @@ from pathlib import Path
 from .bank.loader import DEFAULT_CONTENT_DIR, REPO_ROOT, BankError, load_bank
 
 LANDING = "course/index.ipynb"
+RECORD_PAGES = ["course/forhandstest.ipynb", "course/sluttest.ipynb", "course/kursbevis.ipynb",
+                "course/feltkort.ipynb", "course/repetisjon.ipynb"]  # the learner's record: tests, certificate, ...
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -32,7 +35,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def site_pages(bank=None) -> list[str]:
     """The notebooks learners may open: the landing page and the modules in the bank's manifest."""
     bank = bank or load_bank()
-    return [LANDING] + [m.notebook for m in sorted(bank.all("modules"), key=lambda m: m.number)]
+    return [LANDING] + [m.notebook for m in sorted(bank.all("modules"), key=lambda m: m.number)] + RECORD_PAGES
 
 
 def build_site(target: Path, bank=None) -> Path:
@@ -81,9 +84,19 @@ def voila_command(host: str, port: int, site: Path, preheat: bool = True, base_u
     return cmd
 
 
-def voila_env() -> dict[str, str]:
+def record_store(host: str, choice: str = "auto") -> str:
+    """Where learners' records are kept: ``browser`` when the server is reachable by several people
+    (bound to a non-loopback address), ``file`` (the home folder) for one local learner."""
+    if choice != "auto":
+        return choice
+    return "file" if host in LOOPBACK else "browser"
+
+
+def voila_env(record: str | None = None) -> dict[str, str]:
     """Environment for Voila: finds the course's own template in share/jupyter."""
     env = dict(os.environ)
+    if record:
+        env["MHKURS_RECORD"] = record
     extra = str(REPO_ROOT / "share" / "jupyter")
     env["JUPYTER_PATH"] = os.pathsep.join(p for p in [extra, env.get("JUPYTER_PATH", "")] if p)
     return env
@@ -99,11 +112,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
            f"{url_prefix(args.base_url)}voila/render/{LANDING}")
     print(f"Kurset startes. Åpne {url} i nettleseren (Ctrl+C stopper).", flush=True)
     print(f"Serving the course at {url}", flush=True)
+    store = record_store(args.host, args.record)
+    print("Fremdriften lagres i " + ("hver deltakers egen nettleser (ingenting om deltakerne på serveren)."
+                                     if store == "browser" else "hjemmemappen (~/.mhkurs/record.json)."), flush=True)
     with tempfile.TemporaryDirectory(prefix="mhkurs-site-") as tmp:
         site = build_site(Path(tmp) / "site", bank)
         cmd = voila_command(args.host, args.port, site, preheat=not args.no_preheat, base_url=args.base_url)
         try:
-            return subprocess.call(cmd, cwd=REPO_ROOT, env=voila_env())
+            return subprocess.call(cmd, cwd=REPO_ROOT, env=voila_env(store))
         except KeyboardInterrupt:
             return 0
 
@@ -165,6 +181,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="path prefix when served behind a reverse proxy, e.g. /menneskehandel/")
     serve.add_argument("--no-preheat", action="store_true",
                        help="no pool of preheated kernels (saves memory, pages open slower)")
+    serve.add_argument("--record", choices=["auto", "browser", "file"], default=os.environ.get("MHKURS_RECORD", "auto"),
+                       help="where learners' progress is kept: browser (each learner's own browser; for a server "
+                            "several people use), file (~/.mhkurs in the home folder; one learner, or JupyterHub); "
+                            "auto: browser when --host is not a loopback address")
     serve.set_defaults(func=cmd_serve)
 
     assessments = sub.add_parser(

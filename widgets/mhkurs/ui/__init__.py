@@ -3,10 +3,13 @@
 from .content import (show_border, show_case_summary, show_concept, show_contacts, show_duty, show_indicators,
                       show_landing, show_module_header, show_myth_list, show_rights, show_sources)
 from .classifier_view import show_classifier
+from .course_test_view import show_course_test
 from .myths_view import show_myths
 from .navigator_view import show_navigator
+from .print_views import show_certificate, show_field_card
 from .progress_view import show_progress
 from .quiz_view import show_quiz
+from .refresher_view import show_refresher
 from .scenario_view import show_case
 from .spotter_view import show_spotter
 
@@ -14,4 +17,5 @@ __all__ = [
     "show_border", "show_case", "show_case_summary", "show_classifier", "show_concept", "show_contacts",
     "show_duty", "show_indicators", "show_landing", "show_module_header", "show_myth_list", "show_myths",
     "show_navigator", "show_progress", "show_quiz", "show_rights", "show_sources", "show_spotter",
+    "show_course_test", "show_certificate", "show_field_card", "show_refresher",
 ]

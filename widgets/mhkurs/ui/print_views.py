@@ -1,0 +1,156 @@
+"""Printable pages: the course certificate (kursbevis) and the field card (feltkort).
+
+On paper only the ``.mh-print`` block is printed (print CSS below): no menus, buttons or other cells.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import ipywidgets as w
+
+from .. import record
+from ..bank import get_bank
+from ..record import certificate, fieldcard
+from .common import box, button, t
+from .progress_view import course_href, live, module_href
+
+PRINT_CSS = """<style>
+.mh-print { font-family: Georgia, 'Times New Roman', serif; color: #111; background: #fff; }
+.mh-certificate { border: 6px double #1d3557; padding: 32px 40px; max-width: 760px; margin: 12px auto; text-align: center; }
+.mh-certificate h2 { font-size: 2.2em; letter-spacing: .15em; margin: 0 0 .2em; }
+.mh-certificate .mh-name { font-size: 1.8em; font-weight: bold; border-bottom: 1px solid #333; display: inline-block;
+  min-width: 60%; padding: 0 1em; margin: .4em 0; }
+.mh-certificate ol { text-align: left; display: inline-block; margin: .3em auto; }
+.mh-certificate .mh-version { font-size: .85em; color: #333; }
+.mh-fieldcard { max-width: 980px; margin: 8px auto; font-family: Arial, Helvetica, sans-serif; font-size: 13px; line-height: 1.3; }
+.mh-fieldcard h2 { margin: 0 0 4px; font-size: 1.5em; }
+.mh-fieldcard h3 { margin: 8px 0 4px; font-size: 1.1em; border-bottom: 2px solid #1d3557; }
+.mh-fieldcard .mh-duties { columns: 2 300px; column-gap: 18px; }
+.mh-fieldcard .mh-duty { break-inside: avoid; margin: 0 0 6px; padding: 4px 6px; border-left: 4px solid #1d3557; background: #f4f6f9; }
+.mh-fieldcard .mh-duty p { margin: 1px 0; }
+.mh-fieldcard ul { margin: 1px 0 1px 16px; padding: 0; }
+.mh-fieldcard table { border-collapse: collapse; width: 100%; }
+.mh-fieldcard td, .mh-fieldcard th { border: 1px solid #999; padding: 2px 5px; text-align: left; vertical-align: top; }
+.mh-fieldcard .mh-phone { white-space: nowrap; font-weight: bold; }
+@media print {
+  @page { size: A4; margin: 10mm; }
+  html, body, #rendered_cells, #rendered_cells > div { height: auto !important; overflow: visible !important;
+    padding: 0 !important; margin: 0 !important; box-shadow: none !important; background: #fff !important; }
+  [cell-index]:not(:has(.mh-print)), .jp-Cell:not(:has(.mh-print)), .mh-noprint, header, nav, footer,
+  .mh-frame, .mh-menu { display: none !important; }
+  .mh-exercise { border: none !important; padding: 0 !important; margin: 0 !important; }
+  .mh-exercise > .widget-html:first-child h3 { display: none; }
+  .mh-fieldcard { font-size: 8.6pt; max-width: none; }
+  .mh-fieldcard .mh-duty { background: none; }
+  .mh-certificate { margin: 20mm auto 0; }
+}
+</style>"""
+
+
+def _print_button(what: str) -> w.Button:
+    b = button("Skriv ut", f"Skriv ut {what} eller lagre som PDF", "primary")
+    b.on_click(lambda _b: record.bridge().print_page())
+    return b
+
+
+def certificate_html(bank, data: dict, name: str) -> str:
+    stand = certificate.standing(bank, data)
+    post, test = stand.post, stand.post_test
+    when = max(x for x in (data.get("completed_at"), post.get("at")) if x)
+    mods = "".join(f"<li>Modul {m.number}: {t(m.title)}</li>" for m in stand.modules_done)
+    shown = t(name.strip()) or "&nbsp;"
+    return (
+        "<div class='mh-print mh-certificate' role='document' aria-label='Kursbevis'>"
+        "<h2>KURSBEVIS</h2><p>Menneskehandel – kurs i identifisering av mulige ofre<br>for politi og Arbeidstilsynet</p>"
+        f"<p class='mh-name'>{shown}</p>"
+        f"<p>har fullført alle kursets {len(stand.modules_done)} moduler og bestått sluttesten.</p>"
+        f"<ol>{mods}</ol>"
+        f"<p><strong>Sluttest:</strong> {post['got']} av {post['most']} poeng ({post['percent']} %). "
+        f"Kravet for å bestå er {test.pass_mark} %.</p>"
+        f"<p><strong>Dato:</strong> {certificate.norwegian_date(datetime.fromisoformat(when))}</p>"
+        f"<p class='mh-version'>Kursversjon {certificate.course_version(bank)} "
+        "(kontrollsum for kursinnholdet kurset ble tatt med)</p></div>")
+
+
+def missing_html(bank, data: dict) -> str:
+    stand = certificate.standing(bank, data)
+    parts = ["<p>Du får kursbeviset når du har fullført alle modulene og bestått sluttesten. Dette mangler:</p><ul>"]
+    for m in stand.modules_left:
+        parts.append(f"<li><a href='{t(module_href(m))}'>Modul {m.number}: {t(m.title)}</a> er ikke fullført.</li>")
+    if stand.post_test is None:
+        parts.append("<li>Sluttesten er ikke lagt inn i kursinnholdet ennå.</li>")
+    elif not (stand.post and stand.post.get("passed")):
+        parts.append(f"<li><a href='{course_href('post')}'>Sluttesten</a> er ikke bestått ennå "
+                     f"(kravet er {stand.post_test.pass_mark} %).</li>")
+    return "".join(parts) + "</ul>"
+
+
+def show_certificate() -> w.VBox:
+    """The course certificate page: the learner types their name, then prints."""
+    bank = get_bank()
+    rec = record.current()
+    name = w.Text(description="Navnet ditt:", placeholder="Fornavn og etternavn",
+                  style={"description_width": "initial"}, layout=w.Layout(width="min(100%, 420px)"))
+    name.continuous_update = True
+    hint = w.HTML("<p>Skriv navnet ditt slik det skal stå på kursbeviset. Trykk så «Skriv ut» "
+                  "(eller lagre som PDF i utskriftsvinduet).</p>")
+    controls = w.VBox([hint, w.HBox([name, _print_button("kursbeviset")])])
+    controls.add_class("mh-noprint")
+    controls.layout.display = "none"
+
+    def render(data: dict) -> str:
+        earned = certificate.standing(bank, data).earned
+        controls.layout.display = "flex" if earned else "none"
+        return certificate_html(bank, data, name.value) if earned else missing_html(bank, data)
+
+    body = live(render)
+
+    def on_name(change) -> None:
+        if rec.ready:
+            body.value = render(rec.data())
+            rec.save_state("course", "kursbevis", {"name": change["new"]})
+
+    def restore() -> None:
+        saved = rec.load_state("course", "kursbevis") or {}
+        if saved.get("name") and not name.value:
+            name.value = saved["name"]
+
+    rec.on_ready(restore)
+    name.observe(on_name, names="value")
+    return box([w.HTML(PRINT_CSS), controls, body, record.bridge()], title="Kursbevis")
+
+
+def field_card_html(bank) -> str:
+    duties, contacts = fieldcard.card(bank)
+
+    def duty(d) -> str:
+        label = "Plikt" if d.kind == "plikt" else "Tiltak"
+        conf = " <strong>Går foran taushetsplikten.</strong>" if d.overrides_confidentiality else ""
+        calls = f"<p><em>Kontakt:</em> {t(', '.join(d.contacts))}</p>" if d.contacts else ""
+        return (f"<div class='mh-duty'><p><strong>{label}: {t(d.title)}</strong> <em>({t(d.legal_basis)})</em></p>"
+                f"<p><em>Hvem:</em> {t(d.who)}</p><p><em>Gjelder når:</em> {t(d.trigger)}.{conf}</p>"
+                "<p><em>Gjør først:</em></p><ul>" + "".join(f"<li>{t(a)}</li>" for a in d.first) + f"</ul>{calls}</div>")
+
+    rows = "".join(f"<tr><td class='mh-phone'>{t(c.phone)}</td><td>{t(c.name)}</td><td>{t(c.purpose)}"
+                   + (f" <em>{t(c.hours)}.</em>" if c.hours else "") + "</td></tr>" for c in contacts)
+    docs = {d.id: d for d in bank.all("documents")}
+    used = list(dict.fromkeys(s.file for d in bank.all("duties") for s in d.source))
+    sources = "; ".join(f"{docs[f].title} ({docs[f].publisher}, {docs[f].year})" for f in used if f in docs)
+    return ("<div class='mh-print mh-fieldcard' role='document' aria-label='Feltkort'>"
+            "<h2>Feltkort: mulig menneskehandel</h2>"
+            "<p>Plikter og tiltak med hva som utløser dem, hva du gjør først, og hvem du ringer. "
+            "«Gjelder når» viser til spørsmålene i kursets pliktnavigator.</p>"
+            "<h3>Plikter og tiltak</h3><div class='mh-duties'>" + "".join(duty(d) for d in duties) + "</div>"
+            "<h3>Numre</h3><table><thead><tr><th scope='col'>Telefon</th><th scope='col'>Hvem</th>"
+            f"<th scope='col'>Når</th></tr></thead><tbody>{rows}</tbody></table>"
+            f"<p><small>Kilder: {t(sources)}. Kursversjon {certificate.course_version(bank)}.</small></p></div>")
+
+
+def show_field_card() -> w.VBox:
+    """The field card page: generated from the bank, ready to print on one page."""
+    bank = get_bank()
+    controls = w.VBox([w.HTML("<p>Skriv ut kortet og ha det med på jobb. Det lages fra kursinnholdet, "
+                              "så det sier det samme som kurset.</p>"), _print_button("feltkortet")])
+    controls.add_class("mh-noprint")
+    return box([w.HTML(PRINT_CSS), controls, w.HTML(field_card_html(bank)), record.bridge()], title="Feltkort")
