@@ -25,6 +25,12 @@ def trigger_text(condition, facts: dict) -> str:
     raise TypeError(f"not a condition: {condition!r}")
 
 
+def short_contact(c) -> str:
+    """«ROSA (22 33 11 60)»: the contact's name up to its first dash or bracket, with the number."""
+    name = c.name.split(" – ")[0].split(" (")[0].split(" / ")[0]
+    return f"{name} ({c.phone})" if c.phone else name
+
+
 @dataclass(frozen=True)
 class CardDuty:
     title: str
@@ -38,7 +44,7 @@ class CardDuty:
 
 
 def card(bank, first_actions: int = 2) -> tuple[list[CardDuty], list]:
-    """(duties and actions in the bank's order, contacts with a phone number)."""
+    """(duties and actions in the bank's order, contacts with a phone number: those the duties name first)."""
     facts = {f.id: f for f in bank.all("facts")}
     duties = []
     for d in sorted(bank.all("duties"), key=lambda d: (d.kind != "plikt", d.order)):
@@ -47,6 +53,12 @@ def card(bank, first_actions: int = 2) -> tuple[list[CardDuty], list]:
             trig = "Ja til " + trig
         duties.append(CardDuty(str(d.title), d.kind, d.legal_basis, str(d.who), trig,
                                [str(a) for a in d.actions[:first_actions]], d.overrides_confidentiality,
-                               [bank.contact(c).name for c in d.contacts]))
-    contacts = [c for c in bank.all("contacts") if c.phone]
+                               [short_contact(bank.contact(c)) for c in d.contacts]))
+    used = {c for d in bank.all("duties") for c in d.contacts}
+    contacts = sorted((c for c in bank.all("contacts") if c.phone), key=lambda c: c.id not in used)
     return duties, contacts
+
+
+def in_duties(bank) -> set[str]:
+    """Ids of the contacts some duty names."""
+    return {c for d in bank.all("duties") for c in d.contacts}

@@ -30,18 +30,21 @@ PRINT_CSS = """<style>
 .mh-fieldcard .mh-duty { break-inside: avoid; margin: 0 0 6px; padding: 4px 6px; border-left: 4px solid #1d3557; background: #f4f6f9; }
 .mh-fieldcard .mh-duty p { margin: 1px 0; }
 .mh-fieldcard ul { margin: 1px 0 1px 16px; padding: 0; }
-.mh-fieldcard table { border-collapse: collapse; width: 100%; }
-.mh-fieldcard td, .mh-fieldcard th { border: 1px solid #999; padding: 2px 5px; text-align: left; vertical-align: top; }
+.mh-fieldcard .mh-numbers { columns: 2 300px; column-gap: 18px; }
+.mh-fieldcard .mh-num { break-inside: avoid; margin: 0 0 3px; }
 .mh-fieldcard .mh-phone { white-space: nowrap; font-weight: bold; }
 @media print {
-  @page { size: A4; margin: 10mm; }
-  html, body, #rendered_cells, #rendered_cells > div { height: auto !important; overflow: visible !important;
-    padding: 0 !important; margin: 0 !important; box-shadow: none !important; background: #fff !important; }
-  [cell-index]:not(:has(.mh-print)), .jp-Cell:not(:has(.mh-print)), .mh-noprint, header, nav, footer,
-  .mh-frame, .mh-menu { display: none !important; }
+  @page { size: A4; margin: 8mm; }
+  html, body, #main, #jp-main-content-panel, #rendered_cells, #rendered_cells > div {
+    position: static !important; inset: auto !important; width: auto !important; height: auto !important;
+    overflow: visible !important; contain: none !important; padding: 0 !important; margin: 0 !important;
+    box-shadow: none !important; background: #fff !important; }
+  .jp-Cell:not(:has(.mh-print)), .mh-noprint, header, nav, footer, .mh-frame, .mh-menu,
+  #voila-top-panel, #voila-bottom-panel { display: none !important; }
   .mh-exercise { border: none !important; padding: 0 !important; margin: 0 !important; }
-  .mh-exercise > .widget-html:first-child h3 { display: none; }
-  .mh-fieldcard { font-size: 8.6pt; max-width: none; }
+  .mh-fieldcard { font-size: 7.7pt; line-height: 1.18; max-width: none; }
+  .mh-fieldcard h2 { font-size: 1.4em; }
+  .mh-fieldcard .mh-duty { margin-bottom: 4px; padding: 2px 5px; }
   .mh-fieldcard .mh-duty { background: none; }
   .mh-certificate { margin: 20mm auto 0; }
 }
@@ -118,7 +121,7 @@ def show_certificate() -> w.VBox:
 
     rec.on_ready(restore)
     name.observe(on_name, names="value")
-    return box([w.HTML(PRINT_CSS), controls, body, record.bridge()], title="Kursbevis")
+    return box([w.HTML(PRINT_CSS), controls, body, record.bridge()])
 
 
 def field_card_html(bank) -> str:
@@ -132,8 +135,10 @@ def field_card_html(bank) -> str:
                 f"<p><em>Hvem:</em> {t(d.who)}</p><p><em>Gjelder når:</em> {t(d.trigger)}.{conf}</p>"
                 "<p><em>Gjør først:</em></p><ul>" + "".join(f"<li>{t(a)}</li>" for a in d.first) + f"</ul>{calls}</div>")
 
-    rows = "".join(f"<tr><td class='mh-phone'>{t(c.phone)}</td><td>{t(c.name)}</td><td>{t(c.purpose)}"
-                   + (f" <em>{t(c.hours)}.</em>" if c.hours else "") + "</td></tr>" for c in contacts)
+    named = fieldcard.in_duties(bank)
+    main = "".join(f"<p class='mh-num'><span class='mh-phone'>{t(c.phone)}</span> {t(c.name)}"
+                   + (f" <em>({t(c.hours)})</em>" if c.hours else "") + "</p>" for c in contacts if c.id in named)
+    more = "; ".join(f"<span class='mh-phone'>{t(c.phone)}</span> {t(c.name)}" for c in contacts if c.id not in named)
     docs = {d.id: d for d in bank.all("documents")}
     used = list(dict.fromkeys(s.file for d in bank.all("duties") for s in d.source))
     sources = "; ".join(f"{docs[f].title} ({docs[f].publisher}, {docs[f].year})" for f in used if f in docs)
@@ -142,8 +147,8 @@ def field_card_html(bank) -> str:
             "<p>Plikter og tiltak med hva som utløser dem, hva du gjør først, og hvem du ringer. "
             "«Gjelder når» viser til spørsmålene i kursets pliktnavigator.</p>"
             "<h3>Plikter og tiltak</h3><div class='mh-duties'>" + "".join(duty(d) for d in duties) + "</div>"
-            "<h3>Numre</h3><table><thead><tr><th scope='col'>Telefon</th><th scope='col'>Hvem</th>"
-            f"<th scope='col'>Når</th></tr></thead><tbody>{rows}</tbody></table>"
+            f"<h3>Numre</h3><div class='mh-numbers'>{main}</div>"
+            + (f"<p><strong>Andre hjelpetilbud:</strong> {more}.</p>" if more else "") +
             f"<p><small>Kilder: {t(sources)}. Kursversjon {certificate.course_version(bank)}.</small></p></div>")
 
 
@@ -151,6 +156,6 @@ def show_field_card() -> w.VBox:
     """The field card page: generated from the bank, ready to print on one page."""
     bank = get_bank()
     controls = w.VBox([w.HTML("<p>Skriv ut kortet og ha det med på jobb. Det lages fra kursinnholdet, "
-                              "så det sier det samme som kurset.</p>"), _print_button("feltkortet")])
+                              "så det sier det samme som kurset.</p>"), w.HBox([_print_button("feltkortet")])])
     controls.add_class("mh-noprint")
-    return box([w.HTML(PRINT_CSS), controls, w.HTML(field_card_html(bank)), record.bridge()], title="Feltkort")
+    return box([w.HTML(PRINT_CSS), controls, w.HTML(field_card_html(bank)), record.bridge()])

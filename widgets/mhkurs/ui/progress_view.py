@@ -20,6 +20,15 @@ from .common import box, button, t
 EXERCISE_NAMES = {"scenario": "Case", "spotter": "Finn indikatorene", "classifier": "Klassifisering",
                   "myths": "Myte eller fakta", "navigator": "Pliktnavigator", "quiz": "Test deg selv"}
 WAITING = "<p class='mh-waiting'>Henter fremdriften din …</p>"
+LANDING_CSS = """<style>
+.mh-continue { border: 2px solid #1d3557; border-radius: 6px; padding: 4px 16px 8px; margin: 8px 0 16px; background: #eef3fa; }
+.mh-continue h2 { margin: 8px 0 4px; font-size: 1.25em; }
+.mh-continue-link { font-size: 1.15em; font-weight: bold; }
+.mh-landing-progress a, .mh-progress a { color: #0b4f9c; text-decoration: underline; }
+.mh-landing-progress .mh-progress { display: block; }
+.mh-compare { border-collapse: collapse; margin: 6px 0; }
+.mh-compare td, .mh-compare th { border: 1px solid #999; padding: 3px 8px; text-align: left; vertical-align: top; }
+</style>"""
 
 # Where the course's own pages are, relative to the landing page (course/) and to a module (modules/).
 PAGES = {"pre": "forhandstest.ipynb", "post": "sluttest.ipynb", "certificate": "kursbevis.ipynb",
@@ -105,7 +114,7 @@ def next_step(bank, data: dict, now: datetime) -> tuple[str, str, str]:
     if nxt:
         mod, st = nxt
         return (f"Fortsett: Modul {mod.number} – {exercise_name(bank, st.kind, st.ref)}", module_href(mod),
-                f"Modul {mod.number}: {mod.title}.")
+                f"Modul {mod.number} av {len(bank.all('modules'))}: «{mod.title}»")
     stand = certificate.standing(bank, data)
     if stand.post_test and not stand.earned:
         return ("Ta sluttesten", course_href("post"),
@@ -122,7 +131,7 @@ def landing_html(data: dict, now: datetime) -> str:
     bank = get_bank()
     mods = rules.modules_in_order(bank)
     label, href, why = next_step(bank, data, now)
-    parts = ["<div class='mh-continue'>",
+    parts = [LANDING_CSS, "<div class='mh-continue'><h2>Fortsett der du slapp</h2>",
              f"<p><a class='mh-continue-link' href='{t(href)}'>{t(label)} →</a></p><p>{t(why)}</p></div>"]
     due = refresher.due_now(data.get("completed_at"), data["refreshers"], now)
     nxt = refresher.upcoming(data.get("completed_at"), data["refreshers"])

@@ -1,0 +1,126 @@
+"""The learner's record in a real browser: a hosted server (browser store) used by two learners,
+resume after reload, «Slett mine data», and the printable field card and certificate."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from mhkurs.bank import get_bank
+from test_browser import CHROMIUM, CHROMIUM_ARGS, start_voila, stop, wait_for_widgets  # the shared harness
+
+pytestmark = pytest.mark.browser
+
+M1 = "modules/01-hva-er-menneskehandel.ipynb"
+FIRST_CHOICE = "Snakk med henne alene, med kvalifisert tolk, og forklar hvorfor du er bekymret."
+SECOND_CHOICE = "Dette kan være menneskehandel: noen styrer reisen, og hun er redd for represalier."
+
+
+@pytest.fixture(scope="module")
+def hosted(tmp_path_factory):
+    """Voila as `mhkurs serve --host 0.0.0.0` runs it: every learner's record in their own browser."""
+    proc, base, log = start_voila(tmp_path_factory, MHKURS_RECORD="browser")
+    yield base, log
+    stop(proc)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def open_page(context, url):
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(url)
+    wait_for_widgets(page)
+    page.locator(".mh-waiting").first.wait_for(state="detached")  # the record has arrived from the browser
+    return page
+
+
+def answer_quiz(page) -> None:
+    quiz = page.locator(".mh-exercise").filter(has=page.get_by_role("heading", name="Test deg selv", exact=True))
+    for group in quiz.locator(".widget-radio-box").all():
+        group.locator("input").first.check()
+    for group in quiz.locator(".widget-vbox:has(> .widget-checkbox)").all():
+        group.locator("input").first.check()
+    quiz.get_by_role("button", name="Sjekk svarene").click()
+    quiz.get_by_text("Poeng:").wait_for()
+
+
+def test_two_learners_on_one_hosted_server_keep_their_own_record(hosted, chromium):
+    base, _log = hosted
+    anna = chromium.new_context()
+    page = open_page(anna, f"{base}/voila/render/{M1}")
+    page.get_by_role("button", name=FIRST_CHOICE).click()
+    page.get_by_text("✔ God handling.").first.wait_for()
+    answer_quiz(page)
+    progress = page.locator(".mh-progress")
+    progress.get_by_text("Test deg selv: ✔ ferdig").wait_for()  # live: no button, no reload
+
+    page.reload()
+    wait_for_widgets(page)
+    page.locator(".mh-progress").get_by_text("Test deg selv: ✔ ferdig").wait_for()
+    scenario = page.locator(".mh-scenario")
+    scenario.get_by_text(f"→ {FIRST_CHOICE}").wait_for()  # the case resumes with the path so far
+    assert scenario.get_by_role("button", name=SECOND_CHOICE).is_visible()
+    assert "Poeng:" in page.locator(".mh-exercise").filter(
+        has=page.get_by_role("heading", name="Test deg selv", exact=True)).inner_text()
+
+    landing = open_page(anna, f"{base}/voila/render/course/index.ipynb")
+    text = landing.locator(".mh-landing").inner_text()
+    assert "Fremdrift: 1 av 2 øvelser gjort." in text
+    assert "Fortsett: Modul 1 – Case: Falskt pass ved innreise" in text
+    stored = json.loads(landing.evaluate("localStorage.getItem('mhkurs-record-v1')"))
+    assert stored["exercises"]["m01-hva-er-menneskehandel"]["quiz:begreper"]["done"]
+
+    bob = chromium.new_context()  # another learner: another browser profile on the same server
+    other = open_page(bob, f"{base}/voila/render/course/index.ipynb")
+    assert "Fremdrift: 1 av" not in other.locator(".mh-landing").inner_text()
+    assert other.evaluate("localStorage.getItem('mhkurs-record-v1')") is None
+    page_b = open_page(bob, f"{base}/voila/render/{M1}")
+    assert page_b.get_by_role("button", name=FIRST_CHOICE).is_visible()
+    assert "○ ikke gjort ennå" in page_b.locator(".mh-progress").inner_text()
+    bob.close()
+
+    landing.get_by_role("button", name="Slett mine data").click()
+    landing.get_by_text("Vil du slette alt?").wait_for()
+    landing.get_by_role("button", name="Ja, slett alt").click()
+    landing.get_by_text("Dataene dine er slettet.").wait_for()
+    assert "Fremdrift: 1 av" not in landing.locator(".mh-landing").inner_text()
+    assert landing.evaluate("localStorage.getItem('mhkurs-record-v1')") is None
+    page.reload()
+    wait_for_widgets(page)
+    page.locator(".mh-waiting").first.wait_for(state="detached")
+    assert page.get_by_role("button", name=FIRST_CHOICE).is_visible()
+    anna.close()
+
+
+def pdf_text(pdf: bytes) -> tuple[str, int]:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    return "\n".join(p.extract_text() for p in reader.pages), len(reader.pages)
+
+
+def test_the_field_card_prints_on_one_page_with_the_numbers(hosted, chromium):
+    base, _log = hosted
+    ctx = chromium.new_context()
+    page = open_page(ctx, f"{base}/voila/render/course/feltkort.ipynb")
+    text, pages = pdf_text(page.pdf(format="A4"))
+    ctx.close()
+    assert pages == 1
+    assert "Feltkort" in text and "Skriv ut" not in text and "Tilbake til kursets forside" not in text
+    bank = get_bank()
+    for c in bank.all("contacts"):
+        if c.phone:
+            assert c.phone in text, c.phone
+    for d in bank.all("duties"):
+        assert str(d.title).split()[0] in text
