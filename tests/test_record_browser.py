@@ -124,3 +124,49 @@ def test_the_field_card_prints_on_one_page_with_the_numbers(hosted, chromium):
             assert c.phone in text, c.phone
     for d in bank.all("duties"):
         assert str(d.title).split()[0] in text
+
+
+def finished_record(bank) -> dict:
+    """A record as the browser keeps it after the whole course and a passed post-test."""
+    from datetime import datetime, timezone
+
+    from mhkurs.logic import progress as rules
+    from mhkurs.record import course_test
+
+    now = datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)
+    data = rules.empty()
+    for mod in rules.modules_in_order(bank):
+        for st in rules.module_status(bank, data, mod.id):
+            rules.add_result(data, mod.id, st.key, 2, 2, 1, 1, now)
+    rules.mark_completion(data, bank, now)
+    post = course_test.course_tests(bank)["post"]
+    res = course_test.score(bank, post, {q: list(bank.question(q).answer) for q in post.questions})
+    res["at"] = now.isoformat(timespec="seconds")
+    data["tests"][post.id] = {"best": res, "latest": res}
+    return data
+
+
+def test_the_certificate_shows_the_name_typed_and_prints(hosted, chromium):
+    bank = get_bank()
+    if "post" not in {t.kind for t in bank.all("course_tests")}:
+        pytest.skip("the content bank has no post-test yet (course_tests, contract 3)")
+    base, _log = hosted
+    ctx = chromium.new_context()
+    seed = json.dumps(finished_record(bank))
+    ctx.add_init_script(f"if (!localStorage.getItem('mhkurs-record-v1')) localStorage.setItem('mhkurs-record-v1', {seed!r});")
+    page = open_page(ctx, f"{base}/voila/render/course/kursbevis.ipynb")
+    page.get_by_role("textbox", name="Navnet ditt:").fill("Kari Nordmann")
+    page.locator(".mh-certificate").get_by_text("Kari Nordmann").wait_for()
+    text, pages = pdf_text(page.pdf(format="A4"))
+    ctx.close()
+    post = {t.kind: t for t in bank.all("course_tests")}["post"]
+    most = sum(bank.question(q).points for q in post.questions)
+    assert pages == 1
+    assert "KURSBEVIS" in text and "Kari Nordmann" in text and "20. november 2026" in text
+    assert f"{most} av {most} poeng (100 %)" in text
+    for mod in bank.all("modules"):
+        assert f"Modul {mod.number}:" in text
+    from mhkurs.record.certificate import course_version
+
+    assert course_version(bank) in text
+    assert "Skriv ut" not in text and "Navnet ditt" not in text

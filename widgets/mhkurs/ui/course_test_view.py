@@ -58,7 +58,7 @@ def result_html(bank, test, res: dict, data: dict) -> str:
         parts.append("<p>Forhåndstesten har ingen grense for å bestå: den viser hva du kunne før kurset. "
                      "Neste steg: <a href='../modules/01-hva-er-menneskehandel.ipynb'>begynn på modul 1</a>.</p>")
     parts.append(comparison_html(bank, other.get("pre"), other.get("post")))
-    return "".join(parts)
+    return "<div class='mh-links'>" + "".join(parts) + "</div>"
 
 
 def weak_modules(bank, res: dict) -> list:

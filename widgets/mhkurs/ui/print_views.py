@@ -13,7 +13,7 @@ from .. import record
 from ..bank import get_bank
 from ..record import certificate, fieldcard
 from .common import box, button, t
-from .progress_view import course_href, live, module_href
+from .progress_view import LANDING_CSS, course_href, live, module_href
 
 PRINT_CSS = """<style>
 .mh-print { font-family: Georgia, 'Times New Roman', serif; color: #111; background: #fff; }
@@ -78,7 +78,7 @@ def certificate_html(bank, data: dict, name: str) -> str:
 
 def missing_html(bank, data: dict) -> str:
     stand = certificate.standing(bank, data)
-    parts = ["<p>Du får kursbeviset når du har fullført alle modulene og bestått sluttesten. Dette mangler:</p><ul>"]
+    parts = [LANDING_CSS, "<div class='mh-links'><p>Du får kursbeviset når du har fullført alle modulene og bestått sluttesten. Dette mangler:</p><ul>"]
     for m in stand.modules_left:
         parts.append(f"<li><a href='{t(module_href(m))}'>Modul {m.number}: {t(m.title)}</a> er ikke fullført.</li>")
     if stand.post_test is None:
@@ -86,7 +86,7 @@ def missing_html(bank, data: dict) -> str:
     elif not (stand.post and stand.post.get("passed")):
         parts.append(f"<li><a href='{course_href('post')}'>Sluttesten</a> er ikke bestått ennå "
                      f"(kravet er {stand.post_test.pass_mark} %).</li>")
-    return "".join(parts) + "</ul>"
+    return "".join(parts) + "</ul></div>"
 
 
 def show_certificate() -> w.VBox:

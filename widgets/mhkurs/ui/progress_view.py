@@ -24,7 +24,7 @@ LANDING_CSS = """<style>
 .mh-continue { border: 2px solid #1d3557; border-radius: 6px; padding: 4px 16px 8px; margin: 8px 0 16px; background: #eef3fa; }
 .mh-continue h2 { margin: 8px 0 4px; font-size: 1.25em; }
 .mh-continue-link { font-size: 1.15em; font-weight: bold; }
-.mh-landing-progress a, .mh-progress a { color: #0b4f9c; text-decoration: underline; }
+.mh-landing-progress a, .mh-progress a, .mh-links a { color: #0b4f9c; text-decoration: underline; }
 .mh-landing-progress .mh-progress { display: block; }
 .mh-compare { border-collapse: collapse; margin: 6px 0; }
 .mh-compare td, .mh-compare th { border: 1px solid #999; padding: 3px 8px; text-align: left; vertical-align: top; }
