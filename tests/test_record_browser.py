@@ -57,7 +57,7 @@ def answer_quiz(page) -> None:
 
 def test_two_learners_on_one_hosted_server_keep_their_own_record(hosted, chromium):
     base, _log = hosted
-    anna = chromium.new_context()
+    anna = chromium.new_context(accept_downloads=True)
     page = open_page(anna, f"{base}/voila/render/{M1}")
     page.get_by_role("button", name=FIRST_CHOICE).click()
     page.get_by_text("✔ God handling.").first.wait_for()
@@ -89,6 +89,12 @@ def test_two_learners_on_one_hosted_server_keep_their_own_record(hosted, chromiu
     assert page_b.get_by_role("button", name=FIRST_CHOICE).is_visible()
     assert "○ ikke gjort ennå" in page_b.locator(".mh-progress").inner_text()
     bob.close()
+
+    with landing.expect_download() as dl:
+        landing.get_by_role("button", name="Last ned").click()
+    assert dl.value.suggested_filename == "mhkurs-mine-data.json"
+    exported = json.loads(open(dl.value.path(), encoding="utf-8").read())
+    assert exported["exercises"] == stored["exercises"]
 
     landing.get_by_role("button", name="Slett mine data").click()
     landing.get_by_text("Vil du slette alt?").wait_for()
