@@ -481,3 +481,17 @@ def test_refresher_page_and_landing_follow_the_clock(tmp_path, bank):
         assert "Neste repetisjon: 1. april 2026." in html(landing)
     finally:
         record.reset()
+
+
+def test_damaged_records_are_cleaned_not_fatal(bank):
+    raw = {"exercises": {"m01-hva-er-menneskehandel": {"quiz:begreper": {"best": {"score": "x"}},
+                                                       "scenario:bergen-2010": {"done": True, "best": None}},
+                         "m02-smugling": "oops"},
+           "tests": {"sluttest": {"best": {"got": 1}}}, "missed": {"q": "many"}, "refreshers": ["yesterday"],
+           "completed_at": "soon", "states": {"m01": []}}
+    data = rules.normalise(raw)
+    assert data["exercises"] == {"m01-hva-er-menneskehandel": {}}
+    assert data["tests"] == {} and data["missed"] == {} and data["refreshers"] == [] and data["completed_at"] is None
+    assert data["states"] == {}
+    assert [s.done for s in rules.module_status(bank, data, "m01-hva-er-menneskehandel")] == [False, False]
+    assert rules.normalise("not a record") == rules.empty()

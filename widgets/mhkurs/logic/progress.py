@@ -37,7 +37,49 @@ def normalise(data: object) -> dict:
             out[name] = value
         elif name == "completed_at" and isinstance(value, str):
             out[name] = value
+    out["exercises"] = {m: {k: e for k, e in ex.items() if _valid_entry(e)}
+                        for m, ex in out["exercises"].items() if isinstance(ex, dict)}
+    out["missed"] = {k: v for k, v in out["missed"].items() if isinstance(v, int)}
+    out["tests"] = {k: v for k, v in out["tests"].items() if _valid_test(v)}
+    out["states"] = {k: v for k, v in out["states"].items() if isinstance(v, dict)}
+    out["refreshers"] = [r for r in out["refreshers"] if _valid_time(r)]
+    if out["completed_at"] and not _valid_time(out["completed_at"]):
+        out["completed_at"] = None
     return out
+
+
+def _valid_entry(e: object) -> bool:
+    """An exercise entry a browser or file may hold: damaged ones are dropped, never crash a page."""
+    if not isinstance(e, dict):
+        return False
+    try:
+        for part in ("best", "latest"):
+            Result.of(e[part])
+            if not _valid_time(e[part]["at"]):
+                return False
+    except (KeyError, TypeError, ValueError):
+        return False
+    return True
+
+
+def _valid_test(e: object) -> bool:
+    if not isinstance(e, dict):
+        return False
+    for part in ("best", "latest"):
+        res = e.get(part)
+        if not isinstance(res, dict) or not all(isinstance(res.get(k), int) for k in ("got", "most", "percent")):
+            return False
+        if not isinstance(res.get("per_objective", {}), dict):
+            return False
+    return True
+
+
+def _valid_time(value: object) -> bool:
+    try:
+        datetime.fromisoformat(str(value))
+    except ValueError:
+        return False
+    return isinstance(value, str)
 
 
 @dataclass(frozen=True)
