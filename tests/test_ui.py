@@ -50,23 +50,56 @@ def test_every_control_is_labelled():
     for view in [show_case("mottak-fikser"), show_spotter("neglesalong"), show_classifier(), show_myths(),
                  show_navigator(), show_quiz("plikter")]:
         for x in walk(view):
-            if isinstance(x, (w.Button, w.Checkbox, w.RadioButtons, w.ToggleButtons)):
+            if isinstance(x, (w.Button, w.Checkbox, w.RadioButtons, w.ToggleButtons, w.Dropdown)):
                 assert x.description.strip(), x
             if isinstance(x, w.Button):
                 assert x.tooltip
 
 
-def test_navigator_shows_duties_with_numbers():
+def radios(widget):
+    return {x.description: x for x in walk(widget) if isinstance(x, w.RadioButtons)}
+
+
+def test_navigator_starts_unanswered_and_asks_who_you_are():
     view = show_navigator()
-    toggles = {x.description: x for x in walk(view) if isinstance(x, w.ToggleButtons)}
-    for question, tb in toggles.items():
-        if question.startswith(("Kan personen være under 18", "Er det rimelig grunn", "Arbeider du")):
-            tb.value = True
+    assert all(r.value is None for r in radios(view).values())
+    buttons(view, "Vis pliktene")[0].click()
+    assert "Velg hvem du er først" in text(view)
+    radios(view)["Hvem er du?"].value = "politi"
+    assert len(radios(view)) == 5  # role + four facts; the reception-centre question is for staff only
+    buttons(view, "Vis pliktene")[0].click()
+    assert "Svar ja eller nei på alle spørsmålene først" in text(view)
+
+
+def test_navigator_grades_a_situation_with_a_summary_first():
+    view = show_navigator(module="m07-plikter")
+    dropdown = next(x for x in walk(view) if isinstance(x, w.Dropdown))
+    dropdown.value = "sit-fikser"
+    radios(view)["Hvem er du?"].value = "mottak"
+    for question, rb in radios(view).items():
+        if question != "Hvem er du?":
+            rb.value = not question.startswith(("Er det akutt", "Er det sikkert"))
+    for cb in walk(view):
+        if isinstance(cb, w.Checkbox) and cb.description == "Plikt til å legge til rette for identifisering":
+            cb.value = True
+    buttons(view, "Vis pliktene")[0].click()
+    result = next(x for x in walk(view) if isinstance(x, w.HTML) and "mh-navigator-result" in x._dom_classes).value
+    assert result.index("Du har") < result.index("Fakta om situasjonen") < result.index("Dette gjelder for deg")
+    assert "✘ Ikke riktig." in result and "Meldeplikt til barnevernet: gjelder for deg her" in result
+    assert "Informere UDIs regionale enhet" in result and "116 111" in result
+
+
+def test_navigator_as_reference_tool_has_no_answer_key():
+    view = show_navigator(learning=False)
+    assert not any(isinstance(x, w.Dropdown) for x in walk(view))
+    radios(view)["Hvem er du?"].value = "privatperson"
+    for question, rb in radios(view).items():
+        if question != "Hvem er du?":
+            rb.value = question.startswith(("Er det rimelig", "Er det sikkert"))
     buttons(view, "Vis pliktene")[0].click()
     page = text(view)
-    assert "Meldeplikt til barnevernet" in page and "barnevernsloven § 13-2 bokstav e" in page
-    assert "✘ Ikke riktig." in page and "Du glemte" in page
-    assert "116 111" in page
+    assert "Du har" not in page and "Plikt: Avvergingsplikt" in page and "Melde fra som privatperson" in page
+    assert "Meldeplikt til barnevernet" not in page.split("Dette gjelder for deg")[1]
 
 
 def test_quiz_scores_and_retry_reshuffles():
