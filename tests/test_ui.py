@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import ipywidgets as w
@@ -150,3 +151,38 @@ def test_bank_markup_is_shown_as_literal_text(tmp_path, monkeypatch):
     page = text(view)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;b&gt;fet&lt;/b&gt;" in page
     assert "<script>" not in page
+
+
+SEED_NAME = re.compile(r"\d{3}_[0-9a-f]{16}\.txt")
+
+
+def test_learners_never_see_a_seed_file_name():
+    """Every view shows a source by the document's title and part, never by its file name."""
+    from mhkurs import ui
+    from mhkurs.bank import get_bank
+    from mhkurs.logic.scenario import ScenarioRun
+    from mhkurs.ui.scenario_view import debrief_view
+
+    bank = get_bank()
+    seeds = [d.id for d in bank.all("documents") if d.kind == "seed"]
+    pages = [ui.show_landing().value]
+    for mod in bank.all("modules"):
+        pages += [ui.show_sources(mod.id).value, ui.show_module_header(mod.id).value]
+    pages.append(ui.show_concept(*bank.sections["concepts"]).value)
+    pages += [ui.show_border(b).value for b in bank.sections["borders"]]
+    pages.append(ui.show_duty(*bank.sections["duties"]).value)
+    for case in bank.all("cases"):
+        pages.append(ui.show_case_summary(case.id).value)
+        if case.scenario:
+            run = ScenarioRun.start(bank, case.id)
+            while not run.finished:
+                run.choose(run.step.choices[-1].id)
+            pages.append(debrief_view(run).value)
+            pages.append(text(show_case(case.id)))
+    for view in (show_navigator(), show_navigator(learning=False), show_myths(), show_classifier()):
+        pages.append(text(view))
+    assert len(pages) > 40
+    for page in pages:
+        assert not SEED_NAME.search(page), SEED_NAME.search(page).group(0)
+        assert not any(s in page for s in seeds)
+    assert any("Veileder – identifisering av mulige ofre for menneskehandel" in p for p in pages)
