@@ -8,7 +8,7 @@ import json
 import pytest
 
 from mhkurs.bank import UnknownItem, get_bank
-from mhkurs.logic import classifier, myths, navigator, quiz, spotter
+from mhkurs.logic import classifier, conversation, myths, navigator, quiz, spotter
 from mhkurs.logic.progress import Progress
 from mhkurs.logic.scenario import ScenarioRun, all_paths
 
@@ -333,3 +333,49 @@ def test_progress_in_memory_only(tmp_path):
     p.record("m01", "quiz:x", 1, 1)
     p.record("m01", "spotter:y", 2, 3)
     assert p.module("m01") == {"quiz:x": {"score": 1, "max": 1}, "spotter:y": {"score": 2, "max": 3}}
+
+
+# --- the identification conversation (module 8) -------------------------------------------
+
+
+def test_conversation_teaches_what_module_8_promises(bank):
+    every = " ".join(str(p.text) for topic in conversation.TOPIC_TITLES for p in conversation.points(bank, topic))
+    for needed in ["Nasjonalt tolkeregister", "som et minimum", "«Trenger du hjelp med en gang?»", "«menneskehandel»",
+                   "åpne spørsmål", "taushetsplikt", "lov aldri noe"]:
+        assert needed in every, needed
+    assert len(conversation.points(bank, "formaal")) == 4  # the four purposes of KOM Del 5
+    assert len(conversation.points(bank, "mindreaarige")) >= 5
+    assert len(conversation.example_questions(bank)) >= 12
+    with pytest.raises(ValueError, match="unknown conversation topic"):
+        conversation.points(bank, "smalltalk")
+
+
+def test_question_choice_judges_and_explains_every_option(bank):
+    answers = {t.id: next(o.id for o in t.options if o.better) for t in conversation.tasks(bank)}
+    answers["qc-akutt"] = "a"
+    answers["qc-pass"] = None
+    judgements = conversation.judge_all(bank, answers)
+    assert conversation.score(judgements) == (len(judgements) - 2, len(judgements))
+    akutt = next(j for j in judgements if j.task.id == "qc-akutt")
+    assert not akutt.correct and akutt.chosen.id == "a" and akutt.better.text.nb == "Trenger du hjelp med en gang?"
+    unanswered = next(j for j in judgements if j.task.id == "qc-pass")
+    assert unanswered.chosen is None and not unanswered.correct
+    with pytest.raises(ValueError, match="has no option"):
+        conversation.judge(akutt.task, "z")
+
+
+def test_question_choice_gives_no_position_or_length_cue(bank):
+    tasks = conversation.tasks(bank)
+    assert len(tasks) >= 8
+    first = sum(t.options[0].better for t in tasks)
+    assert abs(first - (len(tasks) - first)) <= 1, "the better question must not sit mostly in one position"
+    longer = shorter = 0
+    for t in tasks:
+        better = next(len(o.text.nb) for o in t.options if o.better)
+        others = [len(o.text.nb) for o in t.options if not o.better]
+        lengths = [better] + others
+        assert min(lengths) / max(lengths) >= 0.6, t.id
+        longer += better > max(others)
+        shorter += better < min(others)
+        assert all(o.feedback.nb for o in t.options)
+    assert abs(longer - shorter) <= 2, (longer, shorter)

@@ -11,7 +11,8 @@ import yaml
 
 from mhkurs.bank import UnknownItem
 from mhkurs.bank import loader
-from mhkurs.ui import show_case, show_classifier, show_landing, show_myths, show_navigator, show_quiz, show_spotter
+from mhkurs.ui import (show_case, show_classifier, show_conversation, show_example_questions, show_landing, show_myths,
+                       show_navigator, show_question_choice, show_quiz, show_spotter)
 
 
 @pytest.fixture(autouse=True)
@@ -49,7 +50,7 @@ def test_scenario_player_clicks_through_to_debrief_and_restarts():
 
 def test_every_control_is_labelled():
     for view in [show_case("mottak-fikser"), show_spotter("neglesalong"), show_classifier(), show_myths(),
-                 show_navigator(), show_quiz("plikter")]:
+                 show_navigator(), show_quiz("plikter"), show_question_choice()]:
         for x in walk(view):
             if isinstance(x, (w.Button, w.Checkbox, w.RadioButtons, w.ToggleButtons, w.Dropdown)):
                 assert x.description.strip(), x
@@ -160,6 +161,7 @@ def test_learners_never_see_a_seed_file_name():
     """Every view shows a source by the document's title and part, never by its file name."""
     from mhkurs import ui
     from mhkurs.bank import get_bank
+    from mhkurs.logic import conversation
     from mhkurs.logic.scenario import ScenarioRun
     from mhkurs.ui.scenario_view import debrief_view
 
@@ -179,10 +181,23 @@ def test_learners_never_see_a_seed_file_name():
                 run.choose(run.step.choices[-1].id)
             pages.append(debrief_view(run).value)
             pages.append(text(show_case(case.id)))
-    for view in (show_navigator(), show_navigator(learning=False), show_myths(), show_classifier()):
+    pages += [show_conversation(*conversation.TOPIC_TITLES).value, show_example_questions().value]
+    for view in (show_navigator(), show_navigator(learning=False), show_myths(), show_classifier(),
+                 show_question_choice()):
         pages.append(text(view))
     assert len(pages) > 40
     for page in pages:
         assert not SEED_NAME.search(page), SEED_NAME.search(page).group(0)
         assert not any(s in page for s in seeds)
     assert any("Veileder – identifisering av mulige ofre for menneskehandel" in p for p in pages)
+
+
+def test_question_choice_shows_a_summary_and_explains_both_options():
+    view = show_question_choice(ids=["qc-arbeid", "qc-akutt"], module="m08-samtalen")
+    radios = [x for x in walk(view) if isinstance(x, w.RadioButtons)]
+    assert all(r.value is None for r in radios)
+    radios[0].value = "a"
+    buttons(view, "Sjekk svarene")[0].click()
+    page = text(view)
+    assert "Du har 1 av 2 riktig." in page and "✔ Riktig." in page and "○ Ikke svart." in page
+    assert page.count("✔ Best") == 2 and page.count("✘ Svakere") == 2
