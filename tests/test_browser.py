@@ -107,7 +107,7 @@ def test_landing_to_module_and_play_a_court_case_to_its_debrief(page, server):
     assert "Menneskehandel" in page.title()
     page.get_by_role("link", name="Modul 1: Hva er menneskehandel?").click()
     page.wait_for_url("**/modules/01-hva-er-menneskehandel.ipynb")
-    page.get_by_role("heading", name="Case: Falskt pass ved innreise").wait_for()
+    page.get_by_role("heading", name="Sak: Falskt pass ved innreise").wait_for()
     page.get_by_role("button", name="Snakk med henne alene, med kvalifisert tolk, og forklar hvorfor du er bekymret.").click()
     page.get_by_text("✔ God handling.").first.wait_for()
     page.get_by_role("button", name="Dette kan være menneskehandel: noen styrer reisen, og hun er redd for represalier.").click()

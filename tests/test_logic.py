@@ -49,6 +49,27 @@ def test_every_path_of_every_scenario_reaches_a_debrief(bank):
     assert n_paths >= 20
 
 
+def test_review_follows_the_learners_own_path(bank):
+    n_better = 0
+    for case in scenario_cases(bank):
+        for path in all_paths(case):
+            run = ScenarioRun.start(bank, case.id)
+            for choice in path:
+                run.choose(choice.id)
+            assert [c for _step, c in run.path] == path
+            review = run.debrief()["review"]
+            assert [r.choice for r in review] == path
+            for (step, choice), r in zip(run.path, review):
+                assert r.step == step and r.quality == choice.quality and r.feedback == choice.feedback
+                if choice.quality == "god":
+                    assert r.better is None and r.better_why is None
+                else:
+                    assert r.better in step.choices and r.better.quality == "god"
+                    assert r.better_why == r.better.feedback
+                    n_better += 1
+    assert n_better > 0
+
+
 def test_every_scenario_has_a_best_path_and_a_poor_choice(bank):
     for case in scenario_cases(bank):
         qualities = [[c.quality for c in p] for p in all_paths(case)]

@@ -41,6 +41,7 @@ def test_scenario_player_clicks_through_to_debrief_and_restarts():
                   "og vurder avvergingsplikten.")[0].click()
     page = text(view)
     assert "Oppsummering" in page and "Klassifisering:</strong> Menneskehandel" in page
+    assert "Gjennomgang av valgene dine" in page and "Godt valg:" in page
     assert "straffeloven 1902 § 224" in page and "Avvergingsplikt" in page
     buttons(view, "Start på nytt")[0].click()
     assert "Oppsummering" not in text(view)
