@@ -10,7 +10,7 @@ import pytest
 from mhkurs.bank import UnknownItem, get_bank
 from mhkurs.logic import classifier, myths, navigator, quiz, spotter
 from mhkurs.logic.progress import Progress
-from mhkurs.logic.scenario import ScenarioRun, all_paths
+from mhkurs.logic.scenario import ScenarioRun, all_paths, branches, step_sequences
 
 
 @pytest.fixture(scope="module")
@@ -68,6 +68,33 @@ def test_review_follows_the_learners_own_path(bank):
                     assert r.better_why == r.better.feedback
                     n_better += 1
     assert n_better > 0
+
+
+def test_every_scenario_branches_into_different_steps(bank):
+    for case in scenario_cases(bank):
+        assert branches(case), case.id
+        assert len(step_sequences(case)) >= 2, case.id
+
+
+def test_no_surface_cue_gives_the_good_choice_away(bank):
+    """Across the bank, the good choice is the longest (or the shortest) label of its step about as often as
+    chance would have it (1/k for k choices, plus a margin of 0.12), and it sits in every position."""
+    steps = [s for case in scenario_cases(bank) for s in case.scenario.steps]
+    longest = shortest = 0
+    chance = 0.0
+    positions: dict[int, int] = {}
+    for step in steps:
+        lengths = [len(c.label.nb) for c in step.choices]
+        good = next(i for i, c in enumerate(step.choices) if c.quality == "god")
+        longest += lengths[good] == max(lengths)
+        shortest += lengths[good] == min(lengths)
+        chance += 1 / len(lengths)
+        positions[good] = positions.get(good, 0) + 1
+    n = len(steps)
+    assert longest / n <= chance / n + 0.12, (longest, n)
+    assert shortest / n <= chance / n + 0.12, (shortest, n)
+    for pos in (0, 1, 2):  # every step has at least three choices
+        assert 0.2 <= positions.get(pos, 0) / n <= 0.45, positions
 
 
 def test_every_scenario_has_a_best_path_and_a_poor_choice(bank):

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from ..bank import Bank, UnknownItem
 from ..bank import models as m
-from ..bank.loader import DEBRIEF
+from ..bank.loader import DEBRIEF, _step_sequences
 
 QUALITY_POINTS = {"god": 2, "delvis": 1, "svak": 0}
 
@@ -145,19 +145,7 @@ def step_sequences(case: m.Case) -> set[tuple[str, ...]]:
     """The distinct sequences of steps a learner can pass through on the way to the debrief."""
     if case.scenario is None:
         return set()
-    steps = {s.id: s for s in case.scenario.steps}
-    out: set[tuple[str, ...]] = set()
-
-    def walk(step_id: str, seq: tuple[str, ...]) -> None:
-        seq = seq + (step_id,)
-        for nxt in {c.next for c in steps[step_id].choices}:
-            if nxt == DEBRIEF:
-                out.add(seq)
-            else:
-                walk(nxt, seq)
-
-    walk(case.scenario.start, ())
-    return out
+    return _step_sequences(case.scenario, {s.id: s for s in case.scenario.steps})
 
 
 def branches(case: m.Case) -> bool:

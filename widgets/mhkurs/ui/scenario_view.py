@@ -53,6 +53,8 @@ def show_case(case_id: str, module: str | None = None) -> w.VBox:
     restart.on_click(do_restart)
     case = run.case
     head = [para(case.setting, "p", "mh-setting")]
+    if case.scenario.note:
+        head.append(para(case.scenario.note, "p", "mh-scenario-note"))
     if branches(case):
         head.append(para("Valgene dine påvirker hva som skjer videre.", "p", "mh-branches"))
     if case.kind == "dom":
