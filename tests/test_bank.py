@@ -292,3 +292,14 @@ def test_check_command_passes_on_the_real_bank():
     result = subprocess.run([sys.executable, "-m", "mhkurs.cli", "check"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("mhkurs check: OK")
+
+
+def test_every_case_is_shown_to_learners_somewhere(bank):
+    """A case appears in a module notebook (scenario or summary) or in a question built on it."""
+    notebooks = " ".join(p.read_text(encoding="utf-8") for p in (REPO_ROOT / "modules").glob("*.ipynb"))
+    in_questions = {q.case for q in bank.all("questions")} | {t for q in bank.all("questions") for t in q.tests}
+    unshown = [c.id for c in bank.all("cases") if f'\\"{c.id}\\"' not in notebooks and c.id not in in_questions]
+    assert unshown == []
+    for case in bank.all("cases"):
+        if case.scenario and f'show_case(\\"{case.id}\\"' in notebooks:
+            assert any(ex.kind == "scenario" and ex.ref == case.id for m in bank.all("modules") for ex in m.exercises), case.id
