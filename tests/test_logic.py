@@ -305,3 +305,15 @@ def test_progress_in_memory_only(tmp_path):
     p.record("m01", "quiz:x", 1, 1)
     p.record("m01", "spotter:y", 2, 3)
     assert p.module("m01") == {"quiz:x": {"score": 1, "max": 1}, "spotter:y": {"score": 2, "max": 3}}
+
+
+def test_a_linear_scenario_does_not_count_as_branching(bank):
+    """Different feedback but the same next step is no branch: the player then hides «Valgene dine påvirker …»."""
+    case = bank.case("bergen-2010")
+    first = case.scenario.steps[0]
+    linear_steps = [first.model_copy(update={"choices": [c.model_copy(update={"next": "debrief"})
+                                                         for c in first.choices]})]
+    linear = case.model_copy(update={"scenario": case.scenario.model_copy(update={"steps": linear_steps})})
+    assert step_sequences(linear) == {(first.id,)}
+    assert not branches(linear)
+    assert branches(case) and len(step_sequences(case)) >= 2

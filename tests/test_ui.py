@@ -37,7 +37,7 @@ def test_scenario_player_clicks_through_to_debrief_and_restarts():
     buttons(view, "Be om å snakke med hver arbeider for seg, uten formannen.")[0].click()
     assert "✔ God handling." in text(view)
     buttons(view, "Mulig tvangsarbeid: falskt pass, trusler og ingen reell vei ut.")[0].click()
-    buttons(view, "Gi ham ROSAs nummer og informasjon om hjelp, og varsle politiet.")[0].click()
+    buttons(view, "Gi ham informasjon og ROSAs nummer, og be politiet følge opp.")[0].click()
     page = text(view)
     assert "Oppsummering" in page and "Klassifisering:</strong> Menneskehandel" in page
     assert "Gjennomgang av valgene dine" in page and "Godt valg:" in page
