@@ -4,6 +4,7 @@ from .content import (show_border, show_case_summary, show_concept, show_contact
                       show_landing, show_module_header, show_myth_list, show_rights, show_sources)
 from .classifier_view import show_classifier
 from .course_test_view import show_course_test
+from .conversation_view import show_conversation, show_example_questions, show_question_choice
 from .myths_view import show_myths
 from .navigator_view import show_navigator
 from .print_views import show_certificate, show_field_card
@@ -18,4 +19,5 @@ __all__ = [
     "show_duty", "show_indicators", "show_landing", "show_module_header", "show_myth_list", "show_myths",
     "show_navigator", "show_progress", "show_quiz", "show_rights", "show_sources", "show_spotter",
     "show_course_test", "show_certificate", "show_field_card", "show_refresher",
+    "show_conversation", "show_example_questions", "show_question_choice",
 ]

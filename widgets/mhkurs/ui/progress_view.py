@@ -17,8 +17,9 @@ from ..logic import progress as rules
 from ..record import certificate, course_test, refresher
 from .common import box, button, t
 
-EXERCISE_NAMES = {"scenario": "Case", "spotter": "Finn indikatorene", "classifier": "Klassifisering",
-                  "myths": "Myte eller fakta", "navigator": "Pliktnavigator", "quiz": "Test deg selv"}
+EXERCISE_NAMES = {"scenario": "Sak", "spotter": "Finn indikatorene", "classifier": "Klassifisering",
+                  "myths": "Myte eller fakta", "navigator": "Pliktnavigator", "quiz": "Test deg selv",
+                  "question_choice": "Velg det beste spørsmålet"}
 WAITING = "<p class='mh-waiting'>Henter fremdriften din …</p>"
 LANDING_CSS = """<style>
 .mh-continue { border: 2px solid #1d3557; border-radius: 6px; padding: 4px 16px 8px; margin: 8px 0 16px; background: #eef3fa; }
