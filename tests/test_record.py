@@ -398,16 +398,22 @@ def test_course_version_is_a_hash_of_the_bank(tmp_path, bank):
 # --- field card ---------------------------------------------------------------------------------------
 
 
-def test_field_card_comes_from_the_bank(bank):
-    duties, contacts = fieldcard.card(bank)
-    assert [d.title for d in duties if d.kind == "plikt"] == [
-        str(d.title) for d in sorted(bank.all("duties"), key=lambda d: d.order) if d.kind == "plikt"]
+def test_field_card_comes_from_the_bank_and_shows_only_the_duties_of_the_role(bank):
+    duties, contacts = fieldcard.card(bank, "politi")
+    mine = [d for d in sorted(bank.all("duties"), key=lambda d: (d.kind != "plikt", d.order)) if "politi" in d.roles]
+    assert [d.title for d in duties] == [str(d.title) for d in mine]
+    assert not any("privatperson" in d.title for d in duties)
+    private = [d.title for d in fieldcard.card(bank, "privatperson")[0]]
+    assert "Melde fra som privatperson" in private and "Meldeplikt til barnevernet" not in private
     avverg = next(d for d in duties if d.title == "Avvergingsplikt")
     assert "straffeloven (2005) § 196" in avverg.legal_basis and avverg.overrides_confidentiality
     assert avverg.trigger.startswith("Ja til «Er det sikkert eller mest sannsynlig at grov menneskehandel")
     assert avverg.first == [str(a) for a in bank.duty("avvergingsplikt").actions[:2]]
     phones = {c.phone for c in contacts}
     assert {"112", "02800", "22 33 11 60", "116 111"} <= phones
+    holds = [d for d in bank.all("duties") if getattr(d, "confidentiality", None) == "holds"]
+    assert all("så lenge ingen plikt som går foran taushetsplikten gjelder" in d.trigger
+               for d in duties if d.title in {str(h.title) for h in holds})
 
 
 # --- the course test pages (a fixture bank until the real course_tests are in) -----------------------

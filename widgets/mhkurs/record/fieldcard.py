@@ -43,22 +43,34 @@ class CardDuty:
     contacts: list[str]
 
 
-def card(bank, first_actions: int = 2) -> tuple[list[CardDuty], list]:
-    """(duties and actions in the bank's order, contacts with a phone number: those the duties name first)."""
+CONFIDENTIALITY = {"holds": ", så lenge ingen plikt som går foran taushetsplikten gjelder",
+                   "yields": ", når en plikt som går foran taushetsplikten gjelder"}
+
+
+def roles(bank) -> list:
+    return sorted(bank.all("roles"), key=lambda r: r.order)
+
+
+def card(bank, role: str | None = None, first_actions: int = 2) -> tuple[list[CardDuty], list]:
+    """(duties and actions binding ``role``, in the bank's order; contacts with a phone number, those the
+    duties name first). Without a role: every duty (each says whom it binds)."""
     facts = {f.id: f for f in bank.all("facts")}
     duties = []
     for d in sorted(bank.all("duties"), key=lambda d: (d.kind != "plikt", d.order)):
+        if role and role not in getattr(d, "roles", [role]):
+            continue
         trig = trigger_text(d.applies_when, facts)
         if not isinstance(d.applies_when, m.NotOf):
             trig = "Ja til " + trig
+        trig += CONFIDENTIALITY.get(getattr(d, "confidentiality", None), "")
         duties.append(CardDuty(str(d.title), d.kind, d.legal_basis, str(d.who), trig,
                                [str(a) for a in d.actions[:first_actions]], d.overrides_confidentiality,
                                [short_contact(bank.contact(c)) for c in d.contacts]))
-    used = {c for d in bank.all("duties") for c in d.contacts}
+    used = {c for d in bank.all("duties") for c in d.contacts if not role or role in getattr(d, "roles", [role])}
     contacts = sorted((c for c in bank.all("contacts") if c.phone), key=lambda c: c.id not in used)
     return duties, contacts
 
 
-def in_duties(bank) -> set[str]:
-    """Ids of the contacts some duty names."""
-    return {c for d in bank.all("duties") for c in d.contacts}
+def in_duties(bank, role: str | None = None) -> set[str]:
+    """Ids of the contacts some duty (binding ``role``) names."""
+    return {c for d in bank.all("duties") for c in d.contacts if not role or role in getattr(d, "roles", [role])}

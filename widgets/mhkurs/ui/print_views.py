@@ -124,8 +124,9 @@ def show_certificate() -> w.VBox:
     return box([w.HTML(PRINT_CSS), controls, body, record.bridge()])
 
 
-def field_card_html(bank) -> str:
-    duties, contacts = fieldcard.card(bank)
+def field_card_html(bank, role: str | None = None) -> str:
+    duties, contacts = fieldcard.card(bank, role)
+    who = {r.id: r for r in fieldcard.roles(bank)}.get(role)
 
     def duty(d) -> str:
         label = "Plikt" if d.kind == "plikt" else "Tiltak"
@@ -135,7 +136,7 @@ def field_card_html(bank) -> str:
                 f"<p><em>Hvem:</em> {t(d.who)}</p><p><em>Gjelder når:</em> {t(d.trigger)}.{conf}</p>"
                 "<p><em>Gjør først:</em></p><ul>" + "".join(f"<li>{t(a)}</li>" for a in d.first) + f"</ul>{calls}</div>")
 
-    named = fieldcard.in_duties(bank)
+    named = fieldcard.in_duties(bank, role)
     main = "".join(f"<p class='mh-num'><span class='mh-phone'>{t(c.phone)}</span> {t(c.name)}"
                    + (f" <em>({t(c.hours)})</em>" if c.hours else "") + "</p>" for c in contacts if c.id in named)
     more = "; ".join(f"<span class='mh-phone'>{t(c.phone)}</span> {t(c.name)}" for c in contacts if c.id not in named)
@@ -143,7 +144,7 @@ def field_card_html(bank) -> str:
     used = list(dict.fromkeys(s.file for d in bank.all("duties") for s in d.source))
     sources = "; ".join(f"{docs[f].title} ({docs[f].publisher}, {docs[f].year})" for f in used if f in docs)
     return ("<div class='mh-print mh-fieldcard' role='document' aria-label='Feltkort'>"
-            "<h2>Feltkort: mulig menneskehandel</h2>"
+            "<h2>Feltkort: mulig menneskehandel" + (f" – {t(who.label)}" if who else "") + "</h2>"
             "<p>Plikter og tiltak med hva som utløser dem, hva du gjør først, og hvem du ringer. "
             "«Gjelder når» viser til spørsmålene i kursets pliktnavigator.</p>"
             "<h3>Plikter og tiltak</h3><div class='mh-duties'>" + "".join(duty(d) for d in duties) + "</div>"
@@ -155,7 +156,14 @@ def field_card_html(bank) -> str:
 def show_field_card() -> w.VBox:
     """The field card page: generated from the bank, ready to print on one page."""
     bank = get_bank()
-    controls = w.VBox([w.HTML("<p>Skriv ut kortet og ha det med på jobb. Det lages fra kursinnholdet, "
-                              "så det sier det samme som kurset.</p>"), w.HBox([_print_button("feltkortet")])])
+    roles = fieldcard.roles(bank)
+    pick = w.ToggleButtons(options=[(str(r.label), r.id) for r in roles], value=roles[0].id if roles else None,
+                           description="Kortet gjelder for:", style={"description_width": "initial"},
+                           tooltips=[str(r.help) for r in roles])
+    card = w.HTML(field_card_html(bank, pick.value))
+    pick.observe(lambda ch: setattr(card, "value", field_card_html(bank, ch["new"])), names="value")
+    controls = w.VBox([w.HTML("<p>Velg hvem du er, skriv ut kortet og ha det med på jobb. Kortet viser pliktene og "
+                              "tiltakene som gjelder for deg. Det lages fra kursinnholdet, så det sier det samme "
+                              "som kurset.</p>"), pick, w.HBox([_print_button("feltkortet")])])
     controls.add_class("mh-noprint")
-    return box([w.HTML(PRINT_CSS), controls, w.HTML(field_card_html(bank)), record.bridge()])
+    return box([w.HTML(PRINT_CSS), controls, card, record.bridge()])
