@@ -507,3 +507,19 @@ def test_damaged_records_are_cleaned_not_fatal(bank):
     assert data["states"] == {}
     assert not any(s.done for s in rules.module_status(bank, data, "m01-hva-er-menneskehandel"))
     assert rules.normalise("not a record") == rules.empty()
+
+
+def test_resumable_views_are_rebuilt_from_the_saved_state(live):
+    built = []
+
+    def build(state, save):
+        built.append(state)
+        view = w.HTML(f"step {(state or {}).get('step', 0)}")
+        view.save = save
+        return view
+
+    holder = live.resumable("m01-hva-er-menneskehandel", "quiz:begreper", build)
+    holder.children[0].save({"step": 3})  # before the page connected: kept until the record is read
+    live.current().connect()
+    again = live.resumable("m01-hva-er-menneskehandel", "quiz:begreper", build)
+    assert again.children[0].value == "step 3" and built[-1] == {"step": 3}

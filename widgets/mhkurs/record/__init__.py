@@ -22,7 +22,7 @@ from ..logic import progress as rules
 from .stores import BrowserStore, FileStore, store_from_env
 
 __all__ = ["Record", "FileStore", "BrowserStore", "current", "save_state", "load_state", "on_ready", "on_change",
-           "bridge", "reset", "state_key"]
+           "bridge", "reset", "state_key", "resumable"]
 
 
 def utcnow() -> datetime:
@@ -196,6 +196,30 @@ def load_state(module: str | None, key: str) -> dict | None:
 
 def on_ready(fn: Callable[[], None]) -> None:
     current().on_ready(fn)
+
+
+def resumable(module: str | None, key: str, build: Callable[[dict | None, Callable[[dict], None]], object]):
+    """A view whose state the learner's record keeps (contract 6).
+
+    ``build(state, save)`` makes the view from a saved state (``None``: a fresh one) and calls
+    ``save(state_dict)`` whenever its state changes. The view is built at once and built again from the
+    saved state when the record has been read (the learner's page has connected).
+    """
+    import ipywidgets as w
+
+    def save(state: dict) -> None:
+        save_state(module, key, state)
+
+    holder = w.VBox([build(None, save)])
+
+    def restore() -> None:
+        saved = load_state(module, key)
+        if saved:
+            holder.children = [build(saved, save)]
+
+    if module:
+        on_ready(restore)
+    return holder
 
 
 def on_change(fn: Callable[[], None]) -> None:
