@@ -122,9 +122,9 @@ def test_spotter_rejects_cases_without_indicators(bank):
 
 def test_classifier_every_situation_right_and_wrong(bank):
     sits = classifier.situations(bank)
-    assert len(sits) >= 8
+    assert len(sits) >= 8 and all(q.pool == "practice" for q in sits)
     labels = [c.id for c in classifier.classes(bank)]
-    assert len(labels) == 6
+    assert {"klasse-mer-info", "klasse-sosial-dumping", "klasse-hallik", "klasse-vold-naere"} <= set(labels)
     for q in sits:
         for label in labels:
             result = classifier.check(bank, q.id, label)
@@ -136,6 +136,8 @@ def test_classifier_explains_the_distinguishing_element(bank):
     result = classifier.check(bank, "k-smugling", "klasse-menneskehandel")
     assert not result.correct
     assert "Formålet" in result.distinction.nb
+    result = classifier.check(bank, "k-vold-naere", "klasse-menneskehandel")
+    assert "utnyttelsen sentralt" in " ".join(result.distinction.nb.split())
 
 
 # --- myths ---------------------------------------------------------------------------
@@ -149,6 +151,22 @@ def test_myth_or_fact_has_both_sides_of_every_myth(bank):
         wrong = myths.judge(s, not s.is_true)
         assert not wrong.correct and wrong.correction.nb
     assert [s.key for s in stmts] != [s.key for s in myths.statements(bank, seed=2)]
+
+
+def test_a_myth_answer_is_locked_and_a_new_attempt_reshuffles(bank):
+    run = myths.start(bank)
+    first = run.keys[0]
+    myths.answer(bank, run, first, True)
+    with pytest.raises(ValueError, match="already answered"):
+        myths.answer(bank, run, first, False)
+    assert myths.MythRun.from_dict(run.to_dict()) == run  # saved and restored for resume
+    for key in run.keys[1:]:
+        myths.answer(bank, run, key, key.endswith(":fakta"))
+    right, total = myths.score(bank, run)
+    assert run.done and total == len(run.keys) and right == total - (0 if first.endswith(":fakta") else 1)
+    again = myths.retry(bank, run)
+    assert again.attempt == 1 and not again.answers and again.keys != run.keys
+    assert sorted(again.keys) == sorted(run.keys)
 
 
 # --- duty navigator ------------------------------------------------------------------
@@ -212,20 +230,53 @@ def test_navigator_learning_mode_compares_predictions(bank):
 def test_quiz_grades_and_explains(bank):
     q = bank.question("q-formaal")
     right = quiz.grade(q, q.answer)
-    assert right.correct and right.points == q.points
+    assert right.correct and right.points == q.points and right.status == quiz.RIGHT
     partly = quiz.grade(q, q.answer[:2])
-    assert not partly.correct and partly.points == 0
+    assert not partly.correct and partly.points == 0 and partly.status == quiz.WRONG
     fb = {o.id: (chosen, is_right) for o, chosen, is_right in partly.option_feedback()}
-    assert fb["A"] == (True, True) and fb["C"] == (False, True) and fb["E"] == (False, False)
+    assert fb["A"] == (True, True) and fb["E"] == (False, True) and fb["B"] == (False, False)
+    assert all(o.why for o, _, _ in partly.option_feedback())
+    assert quiz.grade(q, []).status == quiz.UNANSWERED
     assert quiz.total([right, partly]) == (q.points, 2 * q.points)
 
 
-def test_quiz_retry_shuffles_options(bank):
-    q = bank.question("q-tre-elementer")
-    first = [o.id for o in quiz.shuffled_options(q, 0)]
-    assert first == ["A", "B", "C", "D"]
-    orders = {tuple(o.id for o in quiz.shuffled_options(q, n)) for n in range(1, 6)}
-    assert len(orders) > 1 and all(sorted(o) == first for o in orders)
+def test_quiz_submit_locks_and_retry_reshuffles_and_relabels(bank):
+    qs = quiz.questions(bank, topic="plikter")
+    state = quiz.start(bank, qs, seed="m07")
+    single = next(q for q in qs if q.type == "single")
+    quiz.submit(state, {single.id: list(single.answer)})
+    with pytest.raises(ValueError, match="already submitted"):
+        quiz.submit(state, {single.id: []})
+    results = {a.question.id: a for a in quiz.results(bank, state)}
+    assert results[single.id].correct
+    assert all(a.status == quiz.UNANSWERED for qid, a in results.items() if qid != single.id)
+    # Saved and restored as a plain dict (the learner record).
+    assert quiz.restore(bank, state.to_dict()) == state
+    again = quiz.retry(bank, state)
+    assert again.attempt == 1 and not again.answers and not again.submitted
+    assert any(again.orders[q.id] != state.orders[q.id] for q in qs)
+    for q in qs:
+        assert sorted(again.orders[q.id]) == sorted(o.id for o in q.options)
+        letters = [letter for letter, _ in quiz.shown(bank, again, q.id)]
+        assert letters == list("ABCDEFGH"[: len(q.options)])  # letters re-assigned in the new order
+
+
+def test_arrange_spreads_the_answer_over_the_positions(bank):
+    qs = [q for q in bank.all("questions") if q.type == "single" and len(q.options) == 4]
+    for seed in ("a", "b", "c"):
+        order = quiz.arrange(qs, seed)
+        positions = [order[q.id].index(q.answer[0]) for q in qs]
+        counts = [positions.count(p) for p in range(4)]
+        assert max(counts) - min(counts) <= 1, counts  # a shuffled deck per option count
+        assert quiz.arrange(qs, seed) == order  # deterministic
+
+
+def test_a_restored_state_that_no_longer_fits_the_bank_starts_fresh(bank):
+    qs = quiz.questions(bank, topic="myter")
+    data = quiz.start(bank, qs, seed="x").to_dict()
+    data["orders"][qs[0].id] = ["A", "B"]  # an item changed since the state was saved
+    fresh = quiz.restore(bank, data)
+    assert sorted(fresh.orders[qs[0].id]) == sorted(o.id for o in qs[0].options)
 
 
 def test_quiz_bad_input(bank):
@@ -233,9 +284,11 @@ def test_quiz_bad_input(bank):
         quiz.grade(bank.question("q-formaal"), ["Z"])
     with pytest.raises(ValueError, match="single/multiple"):
         quiz.questions(bank, ids=["f-smugling-vs-handel"])
+    with pytest.raises(ValueError, match="'practice' items only"):
+        quiz.questions(bank, ids=["g-grov"])
     with pytest.raises(ValueError, match="no self-check questions"):
         quiz.questions(bank, topic="finnes-ikke")
-    assert all(q.topic == "myter" for q in quiz.questions(bank, topic="myter"))
+    assert all(q.topic == "myter" and q.pool == "practice" for q in quiz.questions(bank, topic="myter"))
 
 
 # --- progress ------------------------------------------------------------------------
