@@ -222,6 +222,8 @@ def test_release_notebooks_hold_no_solutions_hidden_tests_or_rubrics(course):
                 assert str(line) not in text
         for cell in _cells(nb, "-svar"):
             assert cell.source.rstrip().endswith('= ""'), cell.source
+        for cell in _cells(nb, "-test") + _cells(nb, "-oppgave"):  # contract 4 survives the release
+            assert cell.metadata["mhkurs"]["item"] == cell.id.rsplit("-", 1)[0]
 
 
 @pytest.mark.nbgrader
@@ -264,6 +266,8 @@ def test_a_simulated_class_from_autograde_to_exported_grades(course):
 
     # Formgrader shows the autograded notebook: there the task cells carry their rubric again.
     autograded = nbformat.read(str(course / "autograded" / subs[0].student / a / f"{a}.ipynb"), as_version=4)
+    for cell in _cells(autograded, "-test"):  # item statistics can be read from the graded notebooks
+        assert cell.metadata["mhkurs"]["objective"] == bank.question(cell.id[: -len("-test")]).objective
     for cell in _cells(autograded, "-oppgave"):
         qid = cell.id[: -len("-oppgave")]
         assert "Vurderingskriterier" in cell.source

@@ -37,6 +37,11 @@ def questions(bank: Bank, topic: str | None = None, ids: list[str] | None = None
     return qs
 
 
+def seed_for(module: str | None, topic: str | None, ids: list[str] | None) -> str:
+    """The seed of a module's self-check: the same page shows the same first attempt."""
+    return f"{module or ''}:{topic or ','.join(ids or [])}"
+
+
 def arrange(qs: list[m.Question], seed: str) -> dict[str, list[str]]:
     """Option order (bank option ids) per question, deterministic for ``seed``.
 
@@ -183,3 +188,41 @@ def total(answers: list[Answer]) -> tuple[int, int]:
 
 def all_answered(answers: list[Answer]) -> bool:
     return all(a.answered for a in answers)
+
+
+# --- course pre-test and post-test (contract 3) --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CourseTestResult:
+    """A course test scored per objective; ``passed`` is None for the (diagnostic) pre-test."""
+
+    points: int
+    max_points: int
+    by_objective: dict[str, tuple[int, int]]  # objective id -> (points, max)
+    failed_rules: list[str]  # labels of the pass rules not met
+    passed: bool | None
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.points / self.max_points if self.max_points else 0.0
+
+
+def score_course_test(bank: Bank, test: m.CourseTest, answers: dict[str, list[str] | set[str]]) -> CourseTestResult:
+    """Score ``answers`` (question id -> chosen bank option ids) against the test's pass mark and rules."""
+    graded = [grade(bank.question(q), answers.get(q, [])) for q in test.questions]
+    by_obj: dict[str, tuple[int, int]] = {}
+    for a in graded:
+        got, most = by_obj.get(a.question.objective, (0, 0))
+        by_obj[a.question.objective] = (got + a.points, most + a.question.points)
+    points, most = total(graded)
+    failed = []
+    for rule in test.pass_rules:
+        got = sum(by_obj.get(o, (0, 0))[0] for o in rule.objectives)
+        top = sum(by_obj.get(o, (0, 0))[1] for o in rule.objectives)
+        if top and 100 * got < rule.min_percent * top:
+            failed.append(str(rule.label))
+    passed = None
+    if test.pass_mark is not None:
+        passed = 100 * points >= test.pass_mark * most and not failed
+    return CourseTestResult(points, most, by_obj, failed, passed)

@@ -39,7 +39,7 @@ def show_quiz(topic: str | None = None, ids: list[str] | None = None, module: st
     (a plain dict from ``QuizState.to_dict``) for the learner record."""
     bank = get_bank()
     qs = quiz.questions(bank, topic=topic, ids=ids)
-    seed = f"{module or ''}:{topic or ','.join(ids or [])}"
+    seed = quiz.seed_for(module, topic, ids)
     current = {"state": quiz.restore(bank, state) if state else quiz.start(bank, qs, seed=seed)}
     body = w.VBox()
     score = w.HTML()
@@ -68,7 +68,7 @@ def show_quiz(topic: str | None = None, ids: list[str] | None = None, module: st
             head = w.HTML(f"<p><strong>Spørsmål {n} av {len(st.questions)}.</strong> {t(q.prompt)} <em>({hint})</em></p>")
             if q.type == "single":
                 ctl = w.RadioButtons(options=[(f"{letter}. {o.text}", o.id) for letter, o in shown],
-                                     value=given[0] if given else None, description=f"Spørsmål {n}:",
+                                     value=given[0] if given else None, description=f"Svar på spørsmål {n}:",
                                      tooltip=str(q.prompt), style={"description_width": "initial"},
                                      layout=w.Layout(width="auto"))
             else:
