@@ -40,34 +40,20 @@ def percent(got: int, most: int) -> int:
 
 
 def score(bank, test, answers: dict[str, list[str] | set[str]]) -> dict:
-    """Grade a whole test. Every question must be answered; the result is plain JSON for the record."""
+    """Grade a whole test (``logic.quiz.score_course_test``). Every question must be answered; the result
+    is plain JSON for the record."""
     missing = [q for q in test.questions if not answers.get(q)]
     if missing:
         raise ValueError(f"unanswered questions: {missing}")
-    per: dict[str, list[int]] = {}
-    got = most = 0
-    right, wrong = [], []
-    for qid in test.questions:
-        q = bank.question(qid)
-        a = quiz.grade(q, set(answers[qid]))
-        obj = per.setdefault(q.objective, [0, 0])
-        obj[0] += a.points
-        obj[1] += q.points
-        got += a.points
-        most += q.points
-        (right if a.correct else wrong).append(qid)
-    result = {"test": test.id, "kind": test.kind, "got": got, "most": most, "percent": percent(got, most),
-              "per_objective": per, "right": right, "wrong": wrong,
+    r = quiz.score_course_test(bank, test, answers)
+    right = [q for q in test.questions if quiz.grade(bank.question(q), set(answers[q])).correct]
+    result = {"test": test.id, "kind": test.kind, "got": r.points, "most": r.max_points,
+              "percent": percent(r.points, r.max_points), "per_objective": {k: list(v) for k, v in r.by_objective.items()},
+              "right": right, "wrong": [q for q in test.questions if q not in right],
               "answers": {k: sorted(v) for k, v in answers.items() if k in test.questions}}
     if test.kind == "post":
-        failed = []
-        for rule in getattr(test, "pass_rules", []) or []:
-            g = sum(per.get(o, [0, 0])[0] for o in rule.objectives)
-            m = sum(per.get(o, [0, 0])[1] for o in rule.objectives)
-            if m and percent(g, m) < rule.min_percent:
-                failed.append(str(rule.label))
-        result["failed_rules"] = failed
-        result["passed"] = result["percent"] >= test.pass_mark and not failed
+        result["failed_rules"] = list(r.failed_rules)
+        result["passed"] = bool(r.passed)
     return result
 
 
