@@ -14,8 +14,19 @@ from test_browser import CHROMIUM, CHROMIUM_ARGS, start_voila, stop, wait_for_wi
 pytestmark = pytest.mark.browser
 
 M1 = "modules/01-hva-er-menneskehandel.ipynb"
-FIRST_CHOICE = "Snakk med henne alene, med kvalifisert tolk, og forklar hvorfor du er bekymret."
-SECOND_CHOICE = "Dette kan være menneskehandel: noen styrer reisen, og hun er redd for represalier."
+
+
+def bergen_choices() -> tuple[str, str]:
+    """The labels of the best first choice in the Bergen case and of the best choice at the step it leads to."""
+    from mhkurs.logic.scenario import best_choice
+
+    case = get_bank().case("bergen-2010")
+    steps = {s.id: s for s in case.scenario.steps}
+    first = best_choice(steps[case.scenario.start])
+    return str(first.label), str(best_choice(steps[first.next]).label)
+
+
+FIRST_CHOICE, SECOND_CHOICE = bergen_choices()
 
 
 @pytest.fixture(scope="module")

@@ -18,10 +18,10 @@ from .progress_view import LANDING_CSS, course_href, live, module_href
 PRINT_CSS = """<style>
 .mh-print { font-family: Georgia, 'Times New Roman', serif; color: #111; background: #fff; }
 .mh-certificate { border: 6px double #1d3557; padding: 32px 40px; max-width: 760px; margin: 12px auto; text-align: center; }
-.mh-certificate h2 { font-size: 2.2em; letter-spacing: .15em; margin: 0 0 .2em; }
+.mh-certificate h2 { font-size: 2.2em; margin: 0 0 .2em; }
 .mh-certificate .mh-name { font-size: 1.8em; font-weight: bold; border-bottom: 1px solid #333; display: inline-block;
   min-width: 60%; padding: 0 1em; margin: .4em 0; }
-.mh-certificate ol { text-align: left; display: inline-block; margin: .3em auto; }
+.mh-certificate ul { text-align: left; display: inline-block; margin: .3em auto; list-style: none; padding: 0; }
 .mh-certificate .mh-version { font-size: .85em; color: #333; }
 .mh-fieldcard { max-width: 980px; margin: 8px auto; font-family: Arial, Helvetica, sans-serif; font-size: 13px; line-height: 1.3; }
 .mh-fieldcard h2 { margin: 0 0 4px; font-size: 1.5em; }
@@ -68,12 +68,12 @@ def certificate_html(bank, data: dict, name: str) -> str:
         "<h2>KURSBEVIS</h2><p>Menneskehandel – kurs i identifisering av mulige ofre<br>for politi og Arbeidstilsynet</p>"
         f"<p class='mh-name'>{shown}</p>"
         f"<p>har fullført alle kursets {len(stand.modules_done)} moduler og bestått sluttesten.</p>"
-        f"<ol>{mods}</ol>"
+        f"<ul>{mods}</ul>"
         f"<p><strong>Sluttest:</strong> {post['got']} av {post['most']} poeng ({post['percent']} %). "
         f"Kravet for å bestå er {test.pass_mark} %.</p>"
         f"<p><strong>Dato:</strong> {certificate.norwegian_date(datetime.fromisoformat(when))}</p>"
         f"<p class='mh-version'>Kursversjon {certificate.course_version(bank)} "
-        "(kontrollsum for kursinnholdet kurset ble tatt med)</p></div>")
+        "(kontrollsum for kursinnholdet slik det var da kurset ble tatt)</p></div>")
 
 
 def missing_html(bank, data: dict) -> str:
@@ -98,7 +98,7 @@ def show_certificate() -> w.VBox:
     name.continuous_update = True
     hint = w.HTML("<p>Skriv navnet ditt slik det skal stå på kursbeviset. Trykk så «Skriv ut» "
                   "(eller lagre som PDF i utskriftsvinduet).</p>")
-    controls = w.VBox([hint, w.HBox([name, _print_button("kursbeviset")])])
+    controls = w.VBox([hint, w.HBox([name, _print_button("kursbeviset")], layout=w.Layout(flex_flow="row wrap"))])
     controls.add_class("mh-noprint")
     controls.layout.display = "none"
 
