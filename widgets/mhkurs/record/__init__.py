@@ -127,9 +127,6 @@ class Record:
 
         self._mutate(put)
 
-    def test(self, test_id: str) -> dict | None:
-        return self.data()["tests"].get(test_id)
-
     def refresher_done(self, missed=(), right=()) -> None:
         def put(d: dict) -> None:
             d["refreshers"].append(self.clock().isoformat(timespec="seconds"))

@@ -11,9 +11,6 @@ from dataclasses import dataclass
 
 from ..logic import quiz
 
-KIND_ID = {"pre": "forhandstest", "post": "sluttest"}
-
-
 def course_tests(bank) -> dict[str, object]:
     """kind (``pre``/``post``) -> the bank's course test of that kind."""
     return {t.kind: t for t in bank.all("course_tests")}

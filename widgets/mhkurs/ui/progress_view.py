@@ -31,13 +31,13 @@ LANDING_CSS = """<style>
 .mh-compare td, .mh-compare th { border: 1px solid #999; padding: 3px 8px; text-align: left; vertical-align: top; }
 </style>"""
 
-# Where the course's own pages are, relative to the landing page (course/) and to a module (modules/).
+# The learner record's pages, in course/ next to the landing page.
 PAGES = {"pre": "forhandstest.ipynb", "post": "sluttest.ipynb", "certificate": "kursbevis.ipynb",
          "fieldcard": "feltkort.ipynb", "refresher": "repetisjon.ipynb", "landing": "index.ipynb"}
 
 
-def course_href(page: str, from_module: bool = False) -> str:
-    return ("../course/" if from_module else "") + PAGES[page]
+def course_href(page: str) -> str:
+    return PAGES[page]  # the record's pages sit next to the landing page in course/
 
 
 def module_href(mod) -> str:
