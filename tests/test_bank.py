@@ -55,9 +55,10 @@ def test_real_bank_is_valid_and_complete(bank):
 
 def test_every_item_cites_an_existing_seed_file(bank):
     documents = {d.id for d in bank.all("documents")}
+    seeds = {d.id for d in bank.all("documents") if d.kind == "seed"}
     if SEEDS.is_dir():
         on_disk = {p.name for p in SEEDS.glob("*.txt")}
-        assert documents <= on_disk, f"sources.yaml names missing seed files: {documents - on_disk}"
+        assert seeds <= on_disk, f"sources.yaml names missing seed files: {seeds - on_disk}"
     for section, items in bank.sections.items():
         if section == "documents":
             continue
@@ -110,7 +111,7 @@ def test_glossary_has_the_concepts_and_borders(bank):
         assert needed in concepts, needed
     pairs = {(b.a, b.b) for b in bank.all("borders")}
     assert {("menneskehandel", x) for x in ["menneskesmugling", "sosial-dumping", "hallikvirksomhet",
-                                            "vold-i-naere-relasjoner"]} <= pairs
+                                            "vold-i-naere-relasjoner", "moderne-slaveri"]} <= pairs
 
 
 def test_learner_text_is_plain_text_not_markup(bank):
@@ -294,6 +295,48 @@ def test_check_command_passes_on_the_real_bank():
     assert result.stdout.startswith("mhkurs check: OK")
 
 
+# --- duties by role and the conversation (module 8) -----------------------------------------
+
+
+def test_duty_without_a_role_names_file_item_and_field(content):
+    def strip(d):
+        d["duties"][0].pop("roles")
+        d["duties"][1]["roles"] = []
+        d["duties"][2]["roles"] = ["sjef"]
+    edit(content / "duties.yaml", strip)
+    found = {(p.file, p.item, p.field) for p in problems_of(content)}
+    assert {("duties.yaml", "plikt-identifisere", "roles"), ("duties.yaml", "avvergingsplikt", "roles"),
+            ("duties.yaml", "meldeplikt-barnevern", "roles[0]")} <= found
+
+
+def test_role_without_duties_fails(content):
+    def add_role(d):
+        d["roles"].append({"id": "tolk", "order": 6, "label": "Tolk", "help": "Du tolker samtalen.", "public": False,
+                           "source": d["roles"][0]["source"]})
+    edit(content / "duties.yaml", add_role)
+    problems = problems_of(content)
+    assert [(p.file, p.item, p.field) for p in problems] == [("duties.yaml", "tolk", "id")]
+    assert "no duty" in problems[0].message
+
+
+def test_situation_must_name_known_facts(content):
+    edit(content / "duties.yaml", lambda d: d["situations"][0]["facts"].__setitem__("er-sjef", {"answer": True, "why": "x"}))
+    problems = problems_of(content)
+    assert [(p.item, p.field) for p in problems] == [("sit-veikontroll", "facts.er-sjef")]
+
+
+def test_conversation_items_need_a_source_and_feedback(content):
+    def strip(d):
+        d["conversation"][0].pop("source")
+        d["question_choices"][0]["options"][1].pop("feedback")
+        d["question_choices"][1]["options"][0]["better"] = True
+        d["example_questions"][0]["source"] = []
+    edit(content / "conversation.yaml", strip)
+    found = {(p.file, p.item, p.field): p.message for p in problems_of(content)}
+    assert ("conversation.yaml", "formaal-fortelle", "source") in found
+    assert ("conversation.yaml", "qc-arbeid", "options[1].feedback") in found
+    assert ("conversation.yaml", "eks-arbeid", "source") in found
+    assert any(item == "qc-offer" and "exactly one option" in msg for (_f, item, _fld), msg in found.items())
 def test_every_case_is_shown_to_learners_somewhere(bank):
     """A case appears in a module notebook (scenario or summary) or in a question built on it."""
     notebooks = " ".join(p.read_text(encoding="utf-8") for p in (REPO_ROOT / "modules").glob("*.ipynb"))

@@ -125,16 +125,21 @@ def test_duty_navigator_by_clicking(page, server):
     page.goto(f"{server}/voila/render/modules/07-plikter.ipynb")
     wait_for_widgets(page)
     nav = page.locator(".mh-exercise").filter(has=page.get_by_role("heading", name="Pliktnavigator", exact=True))
-    yes = nav.get_by_role("button", name="Ja", exact=True)
-    for i in (0, 1, 4):  # mistanke, mulig mindreårig, offentlig ansatt (order of facts in the bank)
-        yes.nth(i).click()
+    nav.get_by_text("I en veikontroll stopper du en minibuss").wait_for()  # the first situation
+    nav.get_by_role("radio", name="Politiet", exact=True).check()
+    yes = nav.get_by_role("radio", name="Ja", exact=True)
+    no = nav.get_by_role("radio", name="Nei", exact=True)
+    yes.nth(3).wait_for()
+    assert yes.count() == 4  # nothing is answered for the learner, and no reception-centre question for police
+    for radio in (yes.nth(0), no.nth(1), yes.nth(2), no.nth(3)):  # mistanke, mindreårig, akutt fare, grov
+        radio.check()
     nav.get_by_role("checkbox", name="Plikt til å legge til rette for identifisering").check()
     nav.get_by_role("button", name="Vis pliktene").click()
-    nav.get_by_text("Plikt: Meldeplikt til barnevernet").wait_for()
+    nav.get_by_text("Du har 8 av 9 riktig.").wait_for()
     text = nav.inner_text()
-    assert "barnevernsloven § 13-2 bokstav e" in text
-    assert "Du glemte: Meldeplikt til barnevernet" in text
-    assert "116 111" in text and "466 15 000" in text
+    assert "Politiet: ta stilling til mistanken og vurdere etterforsking: gjelder for deg her" in text
+    assert "Informere UDIs regionale enhet (asylmottak): gjelder ikke for deg" in text
+    assert "116 117" in text and "22 33 11 60" in text
 
 
 @pytest.mark.parametrize("notebook", [m.notebook for m in sorted(get_bank().all("modules"), key=lambda m: m.number)]

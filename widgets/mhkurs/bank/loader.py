@@ -29,8 +29,13 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "categories": m.IndicatorCategory,
     "indicators": m.Indicator,
     "myths": m.Myth,
+    "roles": m.Role,
     "facts": m.Fact,
     "duties": m.Duty,
+    "situations": m.Situation,
+    "conversation": m.ConversationPoint,
+    "example_questions": m.ExampleQuestion,
+    "question_choices": m.QuestionChoiceTask,
     "contacts": m.Contact,
     "rights": m.Right,
     "cases": m.Case,
@@ -208,7 +213,17 @@ def _walk_refs(bank: Bank) -> Iterator[tuple[str, str, str, str, str]]:
             yield c.id, "concept", "concepts", c.concept, "concept"
     for ind in bank.all("indicators"):
         yield ind.id, "category", "categories", ind.category, "indicator category"
+    for f in bank.all("facts"):
+        for i, r in enumerate(f.roles):
+            yield f.id, f"roles[{i}]", "roles", r, "role"
+    for sit in bank.all("situations"):
+        if sit.case:
+            yield sit.id, "case", "cases", sit.case, "case"
+        for fact in sit.facts:
+            yield sit.id, f"facts.{fact}", "facts", fact, "navigator fact"
     for d in bank.all("duties"):
+        for i, r in enumerate(d.roles):
+            yield d.id, f"roles[{i}]", "roles", r, "role"
         for fact in condition_facts(d.applies_when):
             yield d.id, "applies_when", "facts", fact, "navigator fact"
         for i, c in enumerate(d.contacts):
@@ -350,6 +365,11 @@ def _check(bank: Bank, problems: list[Problem]) -> None:
     for case in bank.all("cases"):
         for fld, msg in scenario_problems(case):
             problems.append(Problem(bank.origin[case.id], case.id, fld, msg))
+    bound = {r for d in bank.all("duties") if d.kind == "plikt" for r in d.roles}
+    for role in bank.all("roles"):
+        if role.id not in bound:
+            problems.append(Problem(bank.origin[role.id], role.id, "id",
+                                    "no duty (kind: plikt) names this role in its 'roles': every role needs its duties"))
     cases = bank.sections.get("cases", {})
     for mod in bank.all("modules"):
         for i, ex in enumerate(mod.exercises):

@@ -6,6 +6,7 @@ import ipywidgets as w
 
 from ..bank import get_bank
 from ..logic.scenario import ScenarioRun, branches
+from ..logic.sources import cite
 from .common import box, bullet_list, button, para, record, t, verdict
 
 
@@ -80,7 +81,7 @@ def debrief_view(run: ScenarioRun) -> w.HTML:
         html.append("<p><strong>Plikter:</strong></p>" + bullet_list(f"{x.title} ({x.legal_basis})" for x in d["duties"]))
     if d["indicators"]:
         html.append("<p><strong>Indikatorer i saken:</strong></p>" + bullet_list(i.text for i in d["indicators"]))
-    html.append("<p class='mh-source'><em>Kilde: " + t("; ".join(f"{s.file}, {s.ref}" for s in case.source)) + "</em></p>")
+    html.append("<p class='mh-source'><em>Kilde: " + t(cite(get_bank(), case.source)) + "</em></p>")
     return w.HTML("".join(html))
 
 
