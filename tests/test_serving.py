@@ -131,7 +131,7 @@ def test_a_flood_stays_within_the_cap_and_a_learner_on_a_page_keeps_working(capp
     module = f"{base}/voila/render/modules/01-hva-er-menneskehandel.ipynb"
     context = browser.new_context()
     page = context.new_page()
-    page.set_default_timeout(60_000)
+    page.set_default_timeout(180_000)
     page.goto(module)
     wait_for_widgets(page)
 

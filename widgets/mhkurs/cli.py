@@ -162,6 +162,14 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 1 if findings else 0
 
 
+def cmd_nginx_conf(args: argparse.Namespace) -> int:
+    from .serving.proxy import nginx_conf
+
+    replicas = dict(r.split("=", 1) for r in args.replica)
+    print(nginx_conf(replicas, args.listen, Path(args.prefix), user=args.user), end="")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mhkurs", description="Kurs i identifisering av mulige ofre for menneskehandel")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -199,6 +207,14 @@ def build_parser() -> argparse.ArgumentParser:
     aud.add_argument("assignment")
     aud.add_argument("--course", default=str(REPO_ROOT / "assessments"), help="nbgrader course folder")
     aud.set_defaults(func=cmd_audit)
+
+    proxy = sub.add_parser("nginx-conf", help="print an nginx.conf for several course servers (sticky, gzip, cache)")
+    proxy.add_argument("--replica", action="append", required=True, metavar="NAME=HOST:PORT",
+                       help="a course server started with `mhkurs serve --behind-proxy`; repeat for each")
+    proxy.add_argument("--listen", default="80", help="address nginx listens on (default: 80)")
+    proxy.add_argument("--prefix", default="/var/lib/mhkurs-nginx", help="folder for nginx's pid, logs and temp files")
+    proxy.add_argument("--user", default="www-data", help="user nginx's workers run as")
+    proxy.set_defaults(func=cmd_nginx_conf)
 
     return parser
 
