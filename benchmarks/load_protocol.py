@@ -134,6 +134,11 @@ async def learner_run(base: str, lr: Learner, clicks: int, think: float, rng: ra
                                 headers={"X-Real-IP": f"10.77.{lr.n // 250}.{lr.n % 250 + 1}"})
     except HTTPClientError as exc:
         lr.status = exc.code
+        if exc.code not in (429, 503):
+            lr.error = f"HTTP {exc.code}: {exc}"
+        return
+    except Exception as exc:  # noqa: BLE001 (a refused or broken connection is this learner's error)
+        lr.status, lr.error = -1, f"{type(exc).__name__}: {exc}"
         return
     lr.status = resp.code
     kernel_id = re.search(r'"kernelId": "([0-9a-f-]+)"', resp.body.decode()).group(1)
@@ -242,7 +247,7 @@ async def level(base: str, proc, n: int, clicks: int, think: float, seed: int) -
     new_kernels = max(0, len(peak_kernels) - len(idle_kernels))
     return {
         "learners": n, "admitted": len(admitted), "ok": len(ok),
-        "errors": [lr.error for lr in admitted if lr.error][:3], "n_errors": sum(1 for lr in admitted if lr.error),
+        "errors": [lr.error for lr in learners if lr.error][:3], "n_errors": sum(1 for lr in learners if lr.error),
         "refused": {s: sum(1 for lr in learners if lr.status == s) for s in (429, 503)},
         "p50_feedback": pct(fb, 0.5), "p95_feedback": pct(fb, 0.95), "p50_idle": pct(idle, 0.5),
         "p95_idle": pct(idle, 0.95), "clicks": len(fb), "wall": wall,
@@ -284,6 +289,7 @@ async def run_levels(limits: list[str], levels: list[int], clicks: int, think: f
 
 
 def main() -> None:
+    AsyncHTTPClient.configure(None, max_clients=10_000)  # one connection per learner, as browsers have
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--learners", default="10,25,50", help="comma-separated numbers of simultaneous learners")
     ap.add_argument("--clicks", type=int, default=5)
