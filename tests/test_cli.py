@@ -1,5 +1,6 @@
 """The command line's serving pieces, without starting a server."""
 
+import sys
 from pathlib import Path
 
 from mhkurs.bank import get_bank
@@ -19,17 +20,19 @@ def test_the_served_site_holds_only_the_course_pages(tmp_path):
 
 def test_voila_command_options():
     cmd = voila_command("0.0.0.0", 9000, Path("/srv/site"), preheat=False, base_url="menneskehandel")
-    assert cmd[1:] == ["/srv/site", "--no-browser", "--port=9000", "--Voila.ip=0.0.0.0",
+    assert cmd[:3] == [sys.executable, "-m", "mhkurs.serving"]
+    assert cmd[3:] == ["/srv/site", "--no-browser", "--port=9000", "--Voila.ip=0.0.0.0",
                        "--Voila.base_url=/menneskehandel/", "--VoilaConfiguration.preheat_kernel=False"]
     for empty in ("", "/", "//"):
         assert "--Voila.base_url" not in " ".join(voila_command("h", 1, Path("/s"), base_url=empty))
-    assert voila_command("127.0.0.1", 8866, Path("/s"))[1:] == ["/s", "--no-browser", "--port=8866", "--Voila.ip=127.0.0.1"]
+    assert voila_command("127.0.0.1", 8866, Path("/s"))[3:] == ["/s", "--no-browser", "--port=8866", "--Voila.ip=127.0.0.1"]
 
 
 def test_serve_keeps_records_in_the_browser_when_it_serves_several_people():
     assert record_store("127.0.0.1") == "file" and record_store("localhost") == "file"
     assert record_store("0.0.0.0") == "browser" and record_store("10.1.2.3") == "browser"
     assert record_store("0.0.0.0", "file") == "file" and record_store("127.0.0.1", "browser") == "browser"
+    assert record_store("127.0.0.1", behind_proxy=True) == "browser"  # a proxy brings several people
     assert voila_env("browser")["MHKURS_RECORD"] == "browser"
 
 
