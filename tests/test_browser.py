@@ -16,7 +16,7 @@ import pytest
 
 from mhkurs.bank import get_bank
 from mhkurs.bank.loader import REPO_ROOT
-from mhkurs.cli import LANDING, build_site, voila_command, voila_env
+from mhkurs.cli import LANDING, RECORD_PAGES, build_site, voila_command, voila_env
 
 pytestmark = pytest.mark.browser
 
@@ -143,7 +143,7 @@ def test_duty_navigator_by_clicking(page, server):
 
 
 @pytest.mark.parametrize("notebook", [m.notebook for m in sorted(get_bank().all("modules"), key=lambda m: m.number)]
-                         + [LANDING])
+                         + [LANDING] + RECORD_PAGES)
 def test_pages_show_no_code_no_traceback_and_fetch_only_from_the_course_server(page, server, notebook):
     page.goto(f"{server}/voila/render/{notebook}")
     wait_for_widgets(page)

@@ -229,6 +229,7 @@ def test_progress_box_waits_for_the_page_then_updates_live(live, bank):
     for name, call in call_views(mod.notebook):
         finish(name, eval(call, namespace))  # noqa: S307 (the repository's own notebook source)
     assert "Du har fullført denne modulen" in html(box)
+    assert "Neste: <a href='../modules/09-avsluttende-case.ipynb'>Modul 9:" in html(box)
 
 
 def test_quiz_resumes_with_the_answers_given(live):

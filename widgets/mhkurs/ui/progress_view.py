@@ -76,9 +76,21 @@ def module_progress_html(module_id: str, data: dict) -> str:
     rows = progress_rows(module_id, data)
     done = rules.module_done(bank, data, module_id)
     items = "".join(f"<li>{t(name)}: {t(status)}</li>" for name, status in rows)
-    head = ("<p><strong>✔ Du har fullført denne modulen.</strong></p>" if done else
+    head = ("<p><strong>✔ Du har fullført denne modulen.</strong> " + next_link(bank, module_id) + "</p>" if done else
             f"<p>{sum(s.startswith('✔') for _n, s in rows)} av {len(rows)} øvelser er ferdige.</p>")
     return f"<div class='mh-progress' role='status' aria-live='polite'>{head}<ul>{items}</ul></div>"
+
+
+def next_link(bank, module_id: str) -> str:
+    """Where to go after a finished module (from a page in modules/): the next module, or the post-test."""
+    mods = rules.modules_in_order(bank)
+    i = [m.id for m in mods].index(module_id)
+    if i + 1 < len(mods):
+        nxt = mods[i + 1]
+        return f"Neste: <a href='{t(module_href(nxt))}'>Modul {nxt.number}: {t(nxt.title)}</a>."
+    if "post" in course_test.course_tests(bank):
+        return f"Neste: <a href='../course/{course_href('post')}'>sluttesten</a>."
+    return "<a href='../course/index.ipynb'>Tilbake til kursets forside</a>."
 
 
 def live(render) -> w.HTML:
