@@ -524,3 +524,18 @@ def test_resumable_views_are_rebuilt_from_the_saved_state(live):
     live.current().connect()
     again = live.resumable("m01-hva-er-menneskehandel", "quiz:begreper", build)
     assert again.children[0].value == "step 3" and built[-1] == {"step": 3}
+
+
+def test_views_can_follow_the_record_by_module(live):
+    from mhkurs.logic.progress import Progress
+    from mhkurs.ui.common import on_record
+
+    seen = []
+    on_record(seen.append)
+    assert seen == [] and Progress().module("m02-smugling") == {}
+    live.current().connect()
+    assert "m02-smugling" in seen
+    seen.clear()
+    live.current().result("m02-smugling", "classifier", "*", 3, 4, answered=4, items=4)
+    assert "m02-smugling" in seen
+    assert Progress().module("m02-smugling") == {"classifier:*": {"score": 3, "max": 4}}

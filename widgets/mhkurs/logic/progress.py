@@ -214,3 +214,14 @@ def mark_completion(data: dict, bank, now: datetime) -> bool:
         return False
     data["completed_at"] = now.isoformat(timespec="seconds")
     return True
+
+
+class Progress:
+    """Read-only view of this kernel's learner record in the older shape ``{exercise key: {"score", "max"}}``
+    per module (done exercises, best result), for views written against it (the page frame)."""
+
+    def module(self, module_id: str) -> dict[str, dict]:
+        from ..record import current
+
+        got = current().data()["exercises"].get(module_id, {})
+        return {k: {"score": e["best"]["score"], "max": e["best"]["max"]} for k, e in got.items() if e.get("done")}

@@ -9,7 +9,7 @@ import ipywidgets as w
 
 from ..bank import get_bank
 from ..bank import models as m
-from ..logic.progress import exercise_key  # noqa: F401 (views import it from here)
+from ..logic.progress import Progress, exercise_key  # noqa: F401 (views import them from here)
 
 VERDICT = {
     True: ("✔", "Riktig"),
@@ -50,6 +50,19 @@ def box(children, title: str | None = None, cls: str = "mh-exercise") -> w.VBox:
     out = w.VBox(kids, layout=w.Layout(border="1px solid #999", padding="8px", margin="8px 0"))
     out.add_class(cls)
     return out
+
+
+def on_record(fn) -> None:
+    """Call ``fn(module)`` for every module when the learner's record has been read and after every change
+    (views that show progress stay current without a button)."""
+    from .. import record as learner_record
+
+    def each() -> None:
+        for mod in get_bank().all("modules"):
+            fn(mod.id)
+
+    learner_record.on_ready(each)
+    learner_record.on_change(each)
 
 
 def record(module: str | None, kind: str, ref: str, score: int, max_score: int, *, answered: int = 1,
