@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 import urllib.error
@@ -94,6 +95,19 @@ def kernels_of(proc) -> int:
     return sum("ipykernel_launcher" in line for line in out.splitlines())
 
 
+def children(proc) -> list[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(proc.pid)], capture_output=True, text=True).stdout
+    return [int(x) for x in out.split()]
+
+
+def alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has exited
+    except FileNotFoundError:
+        return False
+
+
 def get(url: str, client: str | None = None) -> tuple[int, dict, str]:
     req = urllib.request.Request(url, headers={"X-Real-IP": client} if client else {})
     try:
@@ -121,8 +135,13 @@ def capped_server(tmp_path_factory):
             pytest.fail(f"the capped server did not start; see {log_path}")
         time.sleep(1)
     yield proc, base, log_path
+    kernels = children(proc)
     stop(proc)
     assert proc.poll() is not None
+    deadline = time.time() + 20
+    while any(alive(pid) for pid in kernels) and time.time() < deadline:
+        time.sleep(0.5)
+    assert not [pid for pid in kernels if alive(pid)], "kernels outlived their server"
 
 
 @pytest.mark.browser
