@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import ipywidgets as w
@@ -10,7 +11,8 @@ import yaml
 
 from mhkurs.bank import UnknownItem
 from mhkurs.bank import loader
-from mhkurs.ui import show_case, show_classifier, show_landing, show_myths, show_navigator, show_quiz, show_spotter
+from mhkurs.ui import (show_case, show_classifier, show_conversation, show_example_questions, show_landing, show_myths,
+                       show_navigator, show_question_choice, show_quiz, show_spotter)
 
 
 @pytest.fixture(autouse=True)
@@ -34,39 +36,73 @@ def text(widget) -> str:
 
 def test_scenario_player_clicks_through_to_debrief_and_restarts():
     view = show_case("jaeren-2008", module="m03-arbeidsliv")
-    buttons(view, "Be om å få snakke med hver arbeider alene, uten formannen.")[0].click()
+    buttons(view, "Be om å snakke med hver arbeider for seg, uten formannen.")[0].click()
     assert "✔ God handling." in text(view)
-    buttons(view, "Flere indikatorer peker mot tvangsarbeid og mulig menneskehandel.")[0].click()
-    buttons(view, "Gi informasjon om rettigheter og hjelp, kontakt politiets menneskehandelsgruppe "
-                  "og vurder avvergingsplikten.")[0].click()
+    buttons(view, "Mulig tvangsarbeid: falskt pass, trusler og ingen reell vei ut.")[0].click()
+    buttons(view, "Gi ham informasjon og ROSAs nummer, og be politiet følge opp.")[0].click()
     page = text(view)
     assert "Oppsummering" in page and "Klassifisering:</strong> Menneskehandel" in page
-    assert "straffeloven 1902 § 224" in page and "Avvergingsplikt" in page
+    assert "Gjennomgang av valgene dine" in page and "Godt valg:" in page
+    assert "straffeloven 1902 § 224" in page and "Sett voksne i kontakt med hjelpeapparatet" in page
+    assert "Valgene dine påvirker hva som skjer videre." in page and "konstruert for øvelsen" in page
     buttons(view, "Start på nytt")[0].click()
     assert "Oppsummering" not in text(view)
 
 
 def test_every_control_is_labelled():
     for view in [show_case("mottak-fikser"), show_spotter("neglesalong"), show_classifier(), show_myths(),
-                 show_navigator(), show_quiz("plikter")]:
+                 show_navigator(), show_quiz("plikter"), show_question_choice()]:
         for x in walk(view):
-            if isinstance(x, (w.Button, w.Checkbox, w.RadioButtons, w.ToggleButtons)):
+            if isinstance(x, (w.Button, w.Checkbox, w.RadioButtons, w.ToggleButtons, w.Dropdown)):
                 assert x.description.strip(), x
             if isinstance(x, w.Button):
                 assert x.tooltip
 
 
-def test_navigator_shows_duties_with_numbers():
+def radios(widget):
+    return {x.description: x for x in walk(widget) if isinstance(x, w.RadioButtons)}
+
+
+def test_navigator_starts_unanswered_and_asks_who_you_are():
     view = show_navigator()
-    toggles = {x.description: x for x in walk(view) if isinstance(x, w.ToggleButtons)}
-    for question, tb in toggles.items():
-        if question.startswith(("Kan personen være under 18", "Er det rimelig grunn", "Arbeider du")):
-            tb.value = True
+    assert all(r.value is None for r in radios(view).values())
+    buttons(view, "Vis pliktene")[0].click()
+    assert "Velg hvem du er først" in text(view)
+    radios(view)["Hvem er du?"].value = "politi"
+    assert len(radios(view)) == 5  # role + four facts; the reception-centre question is for staff only
+    buttons(view, "Vis pliktene")[0].click()
+    assert "Svar ja eller nei på alle spørsmålene først" in text(view)
+
+
+def test_navigator_grades_a_situation_with_a_summary_first():
+    view = show_navigator(module="m07-plikter")
+    dropdown = next(x for x in walk(view) if isinstance(x, w.Dropdown))
+    dropdown.value = "sit-fikser"
+    radios(view)["Hvem er du?"].value = "mottak"
+    for question, rb in radios(view).items():
+        if question != "Hvem er du?":
+            rb.value = not question.startswith(("Er det akutt", "Er det sikkert"))
+    for cb in walk(view):
+        if isinstance(cb, w.Checkbox) and cb.description == "Plikt til å legge til rette for identifisering":
+            cb.value = True
+    buttons(view, "Vis pliktene")[0].click()
+    result = next(x for x in walk(view) if isinstance(x, w.HTML) and "mh-navigator-result" in x._dom_classes).value
+    assert result.index("Du har") < result.index("Fakta om situasjonen") < result.index("Dette gjelder for deg")
+    assert "✘ Ikke riktig." in result and "Meldeplikt til barnevernet: gjelder for deg her" in result
+    assert "Informere UDIs regionale enhet" in result and "116 111" in result
+
+
+def test_navigator_as_reference_tool_has_no_answer_key():
+    view = show_navigator(learning=False)
+    assert not any(isinstance(x, w.Dropdown) for x in walk(view))
+    radios(view)["Hvem er du?"].value = "privatperson"
+    for question, rb in radios(view).items():
+        if question != "Hvem er du?":
+            rb.value = question.startswith(("Er det rimelig", "Er det sikkert"))
     buttons(view, "Vis pliktene")[0].click()
     page = text(view)
-    assert "Meldeplikt til barnevernet" in page and "barnevernsloven § 13-2 bokstav e" in page
-    assert "✘ Ikke riktig." in page and "Du glemte" in page
-    assert "116 111" in page
+    assert "Du har" not in page and "Plikt: Avvergingsplikt" in page and "Melde fra som privatperson" in page
+    assert "Meldeplikt til barnevernet" not in page.split("Dette gjelder for deg")[1]
 
 
 def test_quiz_scores_locks_and_retry_reshuffles():
@@ -166,3 +202,52 @@ def test_bank_markup_is_shown_as_literal_text(tmp_path, monkeypatch):
     page = text(view)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;b&gt;fet&lt;/b&gt;" in page
     assert "<script>" not in page
+
+
+SEED_NAME = re.compile(r"\d{3}_[0-9a-f]{16}\.txt")
+
+
+def test_learners_never_see_a_seed_file_name():
+    """Every view shows a source by the document's title and part, never by its file name."""
+    from mhkurs import ui
+    from mhkurs.bank import get_bank
+    from mhkurs.logic import conversation
+    from mhkurs.logic.scenario import ScenarioRun
+    from mhkurs.ui.scenario_view import debrief_view
+
+    bank = get_bank()
+    seeds = [d.id for d in bank.all("documents") if d.kind == "seed"]
+    pages = [ui.show_landing().value]
+    for mod in bank.all("modules"):
+        pages += [ui.show_sources(mod.id).value, ui.show_module_header(mod.id).value]
+    pages.append(ui.show_concept(*bank.sections["concepts"]).value)
+    pages += [ui.show_border(b).value for b in bank.sections["borders"]]
+    pages.append(ui.show_duty(*bank.sections["duties"]).value)
+    for case in bank.all("cases"):
+        pages.append(ui.show_case_summary(case.id).value)
+        if case.scenario:
+            run = ScenarioRun.start(bank, case.id)
+            while not run.finished:
+                run.choose(run.step.choices[-1].id)
+            pages.append(debrief_view(run).value)
+            pages.append(text(show_case(case.id)))
+    pages += [show_conversation(*conversation.TOPIC_TITLES).value, show_example_questions().value]
+    for view in (show_navigator(), show_navigator(learning=False), show_myths(), show_classifier(),
+                 show_question_choice()):
+        pages.append(text(view))
+    assert len(pages) > 40
+    for page in pages:
+        assert not SEED_NAME.search(page), SEED_NAME.search(page).group(0)
+        assert not any(s in page for s in seeds)
+    assert any("Veileder – identifisering av mulige ofre for menneskehandel" in p for p in pages)
+
+
+def test_question_choice_shows_a_summary_and_explains_both_options():
+    view = show_question_choice(ids=["qc-arbeid", "qc-akutt"], module="m08-samtalen")
+    radios = [x for x in walk(view) if isinstance(x, w.RadioButtons)]
+    assert all(r.value is None for r in radios)
+    radios[0].value = "a"
+    buttons(view, "Sjekk svarene")[0].click()
+    page = text(view)
+    assert "Du har 1 av 2 riktig." in page and "✔ Riktig." in page and "○ Ikke svart." in page
+    assert page.count("✔ Best") == 2 and page.count("✘ Svakere") == 2

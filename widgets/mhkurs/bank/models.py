@@ -57,10 +57,12 @@ class Item(Strict):
 
 
 class SourceDocument(Strict):
-    id: str = Field(description="File name of the seed document")
+    id: str = Field(description="File name of the seed document, or the id of a statute")
     title: str
     publisher: str
     year: str
+    kind: Literal["seed", "lov"] = Field(
+        "seed", description="'seed': a document in shared/seeds; 'lov': a statute the course cites beyond the seeds")
 
 
 # --- glossary ----------------------------------------------------------------
@@ -139,11 +141,21 @@ AnyOf.model_rebuild()
 NotOf.model_rebuild()
 
 
+class Role(Item):
+    """Who the learner is when the navigator asks: each role is bound by its own duties."""
+
+    label: Text
+    help: Text
+    public: bool = Field(description="works for a public authority or does tasks for the public sector")
+    order: int
+
+
 class Fact(Item):
     """A yes/no question the duty navigator asks about a situation."""
 
     question: Text
     help: Text
+    roles: list[Slug] = Field([], description="asked only of these roles (empty: of every role)")
 
 
 class Duty(Item):
@@ -151,12 +163,78 @@ class Duty(Item):
     kind: Literal["plikt", "tiltak"]
     legal_basis: str
     who: Text
+    roles: Annotated[list[Slug], Field(min_length=1, description="the roles this duty or action binds")]
     applies_when: Condition
     summary: Text
     overrides_confidentiality: bool = False
+    confidentiality: Literal["holds", "yields"] | None = Field(
+        None, description="confidentiality advice: 'holds' is shown only when no applicable duty overrides "
+                          "confidentiality, 'yields' only when one does")
     actions: Annotated[list[Text], Field(min_length=1)]
     contacts: list[Slug] = []
     order: int
+
+
+class SituationFact(Strict):
+    answer: bool | None = Field(description="the right answer for this situation; null: it depends (not scored)")
+    why: Text
+
+
+class Situation(Item):
+    """A concrete situation the navigator starts from: the learner answers its facts and predicts duties."""
+
+    title: Text
+    case: Slug | None = None
+    text: Text
+    facts: Annotated[dict[Slug, SituationFact], Field(min_length=1)]
+    order: int
+
+
+# --- the identification conversation -------------------------------------------
+
+ConversationTopic = Literal["formaal", "gjennomfoering", "unngaa-ord", "mindreaarige", "tolk", "minimum",
+                            "formulering", "akutt"]
+
+
+class ConversationPoint(Item):
+    """One teaching point about the identification conversation (KOM Del 5, UDI's card 4.1-4.3)."""
+
+    topic: ConversationTopic
+    text: Text
+    why: Text | None = None
+    order: int
+
+
+class ExampleQuestion(Item):
+    """An open example question, with the follow-up questions that can shed light on exploitation."""
+
+    theme: Text
+    question: Text
+    follow_ups: list[Text] = []
+    order: int
+
+
+class QuestionOption(Strict):
+    id: Slug
+    text: Text
+    better: bool = False
+    feedback: Text
+
+
+class QuestionChoiceTask(Item):
+    """«Velg det beste spørsmålet»: a situation and two to four ways of asking, one of them better."""
+
+    situation: Text
+    options: Annotated[list[QuestionOption], Field(min_length=2, max_length=4)]
+
+    @model_validator(mode="after")
+    def _one_better(self) -> "QuestionChoiceTask":
+        ids = [o.id for o in self.options]
+        if len(set(ids)) != len(ids):
+            raise ValueError("option ids must be unique")
+        if sum(o.better for o in self.options) != 1:
+            raise ValueError("exactly one option must be marked better: true")
+        return self
 
 
 # --- contacts and rights -----------------------------------------------------
@@ -199,6 +277,7 @@ class Step(Strict):
 class Scenario(Strict):
     start: Slug
     steps: Annotated[list[Step], Field(min_length=1)]
+    note: Text | None = Field(default=None, description="What in the story is constructed, and what comes from the source")
 
 
 class Case(Item):
@@ -296,7 +375,7 @@ class Question(Item):
 
 
 class Exercise(Strict):
-    kind: Literal["scenario", "spotter", "classifier", "myths", "navigator", "quiz"]
+    kind: Literal["scenario", "spotter", "classifier", "myths", "navigator", "quiz", "question_choice"]
     ref: str = Field(description="Case id, question topic, or '*'")
 
 
