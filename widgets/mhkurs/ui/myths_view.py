@@ -19,7 +19,9 @@ def show_myths(seed: int = 0, module: str | None = None, state: dict | None = No
                on_change: Callable[[dict], None] | None = None) -> w.VBox:
     """``state``/``on_change``: restore and save the exercise (``MythRun.to_dict``) for the learner record."""
     bank = get_bank()
-    current = {"run": myths.MythRun.from_dict(state) if state else myths.start(bank, seed=seed)}
+    fresh = myths.start(bank, seed=seed)
+    fits = bool(state) and sorted(state.get("keys", [])) == sorted(fresh.keys)  # else the myths changed since
+    current = {"run": myths.MythRun.from_dict(state) if fits else fresh}
     body = w.VBox()
     summary = w.HTML()
     retry = button("Prøv igjen", "Nytt forsøk: påstandene kommer i ny rekkefølge")

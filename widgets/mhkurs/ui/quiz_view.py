@@ -52,7 +52,8 @@ def show_quiz(topic: str | None = None, ids: list[str] | None = None, module: st
     bank = get_bank()
     qs = quiz.questions(bank, topic=topic, ids=ids)
     seed = quiz.seed_for(module, topic, ids)
-    current = {"state": quiz.restore(bank, state) if state else quiz.start(bank, qs, seed=seed)}
+    fits = bool(state) and list(state.get("questions", [])) == [q.id for q in qs]  # else the quiz changed since
+    current = {"state": quiz.restore(bank, state) if fits else quiz.start(bank, qs, seed=seed)}
     body = w.VBox()
     score = w.HTML()
     check = button("Sjekk svarene", "Lever svarene og få forklaring. Svarene kan ikke endres etterpå.", "primary")
