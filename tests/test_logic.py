@@ -436,25 +436,6 @@ def test_progress_in_memory_only(tmp_path):
     assert p.module("m01") == {"quiz:x": {"score": 1, "max": 1}, "spotter:y": {"score": 2, "max": 3}}
 
 
-def test_course_test_scoring_applies_pass_mark_and_duty_rule(bank):
-    post = bank.get("course_tests", "sluttest")
-    qs = [bank.question(q) for q in post.questions]
-    right = {q.id: list(q.answer) for q in qs}
-    full = quiz.score_course_test(bank, post, right)
-    assert full.passed and full.percent == 100 and not full.failed_rules
-    duty = next(q for q in qs if q.objective == "m07-mal-1")
-    other = next(q for q in qs if not q.objective.startswith("m07"))
-    wrong = lambda q: [next(o.id for o in q.options if o.id not in q.answer)]  # noqa: E731
-    one_duty_wrong = quiz.score_course_test(bank, post, {**right, duty.id: wrong(duty)})
-    assert one_duty_wrong.percent >= post.pass_mark and one_duty_wrong.passed is False
-    assert one_duty_wrong.failed_rules == ["Pliktene må være riktige"]
-    one_other_wrong = quiz.score_course_test(bank, post, {**right, other.id: wrong(other)})
-    assert one_other_wrong.passed is (100 * (len(qs) - 1) >= post.pass_mark * len(qs))
-    assert one_other_wrong.by_objective[other.objective][0] < one_other_wrong.by_objective[other.objective][1]
-    pre = bank.get("course_tests", "forhandstest")
-    assert quiz.score_course_test(bank, pre, {}).passed is None
-
-
 # --- the identification conversation (module 8) -------------------------------------------
 
 
@@ -511,3 +492,22 @@ def test_a_linear_scenario_does_not_count_as_branching(bank):
     assert step_sequences(linear) == {(first.id,)}
     assert not branches(linear)
     assert branches(case) and len(step_sequences(case)) >= 2
+
+
+def test_course_test_scoring_applies_pass_mark_and_duty_rule(bank):
+    post = bank.get("course_tests", "sluttest")
+    qs = [bank.question(q) for q in post.questions]
+    right = {q.id: list(q.answer) for q in qs}
+    full = quiz.score_course_test(bank, post, right)
+    assert full.passed and full.percent == 100 and not full.failed_rules
+    duty = next(q for q in qs if q.objective == "m07-mal-1")
+    other = next(q for q in qs if not q.objective.startswith("m07"))
+    wrong = lambda q: [next(o.id for o in q.options if o.id not in q.answer)]  # noqa: E731
+    one_duty_wrong = quiz.score_course_test(bank, post, {**right, duty.id: wrong(duty)})
+    assert one_duty_wrong.percent >= post.pass_mark and one_duty_wrong.passed is False
+    assert one_duty_wrong.failed_rules == ["Pliktene må være riktige"]
+    one_other_wrong = quiz.score_course_test(bank, post, {**right, other.id: wrong(other)})
+    assert one_other_wrong.passed is (100 * (len(qs) - 1) >= post.pass_mark * len(qs))
+    assert one_other_wrong.by_objective[other.objective][0] < one_other_wrong.by_objective[other.objective][1]
+    pre = bank.get("course_tests", "forhandstest")
+    assert quiz.score_course_test(bank, pre, {}).passed is None

@@ -372,7 +372,6 @@ def _check(bank: Bank, problems: list[Problem]) -> None:
     for case in bank.all("cases"):
         for fld, msg in scenario_problems(case):
             problems.append(Problem(bank.origin[case.id], case.id, fld, msg))
-    _check_pools(bank, problems)
     bound = {r for d in bank.all("duties") if d.kind == "plikt" for r in d.roles}
     for role in bank.all("roles"):
         if role.id not in bound:
@@ -390,6 +389,7 @@ def _check(bank: Bank, problems: list[Problem]) -> None:
             if ex.kind == "spotter" and not case.indicators:
                 problems.append(Problem(bank.origin[mod.id], mod.id, f"exercises[{i}].ref",
                                         f"case '{ex.ref}' links no indicators for the spotter"))
+    _check_pools(bank, problems)
     for section, what in (("modules", "module"), ("assignments", "assignment")):
         numbers: dict[int, str] = {}
         for item in bank.all(section):
