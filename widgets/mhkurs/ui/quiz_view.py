@@ -20,9 +20,9 @@ STATUS = {  # symbol and word: never colour alone
 QUESTION_STYLE = """<style>
 .mh-question .widget-radio, .mh-question .widget-checkbox { height: auto; }
 .mh-question .widget-radio-box label, .mh-question .widget-checkbox .widget-label-basic {
-  display: flex; align-items: flex-start; gap: 0.4em; height: auto; min-height: 28px;
+  display: flex; align-items: center; gap: 0.4em; height: auto; min-height: 28px;
   line-height: 1.4; padding: 2px 0; white-space: normal; overflow: visible; }
-.mh-question .widget-radio-box input, .mh-question .widget-checkbox input { flex: none; order: -1; height: auto; margin-top: 0.3em; }
+.mh-question .widget-radio-box input, .mh-question .widget-checkbox input { flex: none; order: -1; height: auto; margin: 0; }
 .mh-question .widget-checkbox .widget-label-basic span { white-space: normal; overflow: visible; text-overflow: clip; }
 </style>"""
 """Long option texts wrap instead of overlapping or being cut off (ipywidgets fixes the row height);
