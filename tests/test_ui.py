@@ -129,6 +129,9 @@ def test_quiz_scores_locks_and_retry_reshuffles():
     # Resume: a saved state shows the same order and the locked answers.
     restored = show_quiz(ids=["q-tre-elementer", "q-formaal", "q-grov"], state=saved[1] if len(saved) > 1 else saved[0])
     assert next(x for x in walk(restored) if isinstance(x, w.RadioButtons)).options == after.options
+    # A state saved for another set of questions (the page changed since) starts a fresh quiz.
+    other = show_quiz(ids=["q-tre-elementer", "q-formaal"], state=saved[0])
+    assert not next(x for x in walk(other) if isinstance(x, w.RadioButtons)).disabled
 
 
 def test_quiz_marks_a_wrong_answer_in_words():
@@ -251,3 +254,12 @@ def test_question_choice_shows_a_summary_and_explains_both_options():
     page = text(view)
     assert "Du har 1 av 2 riktig." in page and "✔ Riktig." in page and "○ Ikke svart." in page
     assert page.count("✔ Best") == 2 and page.count("✘ Svakere") == 2
+
+
+def test_myths_resume_from_a_saved_state():
+    saved = []
+    view = show_myths(on_change=saved.append)
+    buttons(view, "Fakta")[2].click()
+    again = show_myths(state=saved[-1])
+    assert buttons(again, "Fakta")[2].disabled and not buttons(again, "Fakta")[0].disabled
+    assert "Besvart: 1 av" in text(again)
