@@ -22,18 +22,18 @@ def _radio(options, description: str) -> w.RadioButtons:
 
 
 def advice_html(bank, advice: navigator.Advice) -> str:
-    html = [f"<h4>Dette gjelder for deg som {t(advice.role.label).lower()}</h4>"]
+    html = [f"<h4>Dette gjelder for deg – {t(advice.role.label)}</h4>"]
     if not advice.duties and not advice.actions:
         html.append("<p>Ingen av pliktene utløses av svarene. Er du likevel bekymret, søk råd – "
                     "personen kan ha behov for hjelp fra andre instanser.</p>")
     for d in advice.duties + advice.actions:
         kind = "Plikt" if d.kind == "plikt" else "Tiltak"
-        html.append(f"<h5>{kind}: {t(d.title)}</h5><p><em>{t(d.legal_basis)}</em>. {t(d.summary)}</p>"
+        html.append(f"<p class='mh-duty'><strong>{kind}: {t(d.title)}</strong></p><p><em>{t(d.legal_basis)}</em>. {t(d.summary)}</p>"
                     + bullet_list(d.actions))
         if d in advice.overriding:
             html.append("<p><strong>Denne plikten går foran taushetsplikten.</strong></p>")
     if advice.contacts:
-        html.append("<h5>Hvem du kontakter</h5><ul>"
+        html.append("<p><strong>Hvem du kontakter</strong></p><ul>"
                     + "".join(f"<li>{contact_line(c)}</li>" for c in advice.contacts) + "</ul>")
     return "".join(html)
 
@@ -141,6 +141,6 @@ def show_navigator(learning: bool = True, module: str | None = None) -> w.VBox:
                   pick_sit]
     else:
         pick_sit.value = OWN
-    parts += [sit_text, w.HTML("<p><strong>1. Hvem er du?</strong></p>"), pick_role, role_help,
+    parts += [sit_text, w.HTML("<p><strong>1. Din rolle</strong></p>"), pick_role, role_help,
               w.HTML("<p><strong>2. Hva vet du om situasjonen?</strong></p>"), facts_box, guess_box, go, out]
     return box(parts, title="Pliktnavigator")
