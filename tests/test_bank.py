@@ -204,6 +204,78 @@ def test_unreachable_step_fails_validation(content):
     assert any("cannot be reached" in p.message for p in problems)
 
 
+def _choice(cid: str, quality: str, nxt: str) -> dict:
+    return {"id": cid, "label": f"Valg {cid}", "feedback": f"Fordi {cid}.", "quality": quality, "next": nxt}
+
+
+def _small_case() -> dict:
+    """A valid branching scenario: two steps, three choices each, two different step sequences."""
+    return {
+        "id": "test-sak", "kind": "konstruert", "title": "Test", "law_applied": "x", "law_today": "x",
+        "setting": "x", "audience": ["politi"], "summary": "x", "indicators": ["ind-gjeld"],
+        "classification": "klasse-menneskehandel", "debrief": "x",
+        "source": [{"file": "000_191d6c1486ff16a1.txt", "ref": "Del 4"}],
+        "scenario": {"start": "a", "steps": [
+            {"id": "a", "text": "A", "choices": [_choice("a1", "god", "b"), _choice("a2", "svak", "debrief"),
+                                                  _choice("a3", "delvis", "b")]},
+            {"id": "b", "text": "B", "choices": [_choice("b1", "svak", "debrief"), _choice("b2", "god", "debrief"),
+                                                  _choice("b3", "delvis", "debrief")]},
+        ]},
+    }
+
+
+def scenario_problems_after(content: Path, change) -> list:
+    """Add the small scenario case to a copy of the bank, change it, and return its problems."""
+    def add(d):
+        case = _small_case()
+        change(case)
+        d["cases"].append(case)
+    edit(content / "cases.yaml", add)
+    try:
+        load_bank(content)
+    except BankError as exc:
+        return [p for p in exc.problems if p.item == "test-sak"]
+    return []
+
+
+def test_small_branching_scenario_is_valid(content):
+    assert scenario_problems_after(content, lambda case: None) == []
+
+
+def test_scenario_with_one_path_of_steps_fails_validation(content):
+    def linear(case):  # different feedback, but every choice leads to the same next step
+        case["scenario"]["steps"][0]["choices"][1]["next"] = "b"
+    [problem] = scenario_problems_after(content, linear)
+    assert (problem.file, problem.field) == ("cases.yaml", "scenario")
+    assert "only 1 distinct path(s)" in problem.message
+
+
+def test_step_with_two_choices_fails_validation(content):
+    [problem] = scenario_problems_after(content, lambda case: case["scenario"]["steps"][1]["choices"].pop())
+    assert (problem.file, problem.field) == ("cases.yaml", "scenario.steps[1].choices")
+    assert "step 'b' has 2 choice(s); a step needs at least 3" in problem.message
+
+
+def test_choice_without_feedback_fails_validation(content):
+    def blank(case):
+        case["scenario"]["steps"][0]["choices"][2]["feedback"] = "  "
+    def missing(case):
+        del case["scenario"]["steps"][0]["choices"][2]["feedback"]
+    [problem] = scenario_problems_after(content, blank)
+    assert problem.field == "scenario.steps[0].choices[2].feedback" and "no feedback" in problem.message
+    edit(content / "cases.yaml", lambda d: d["cases"].pop())
+    [problem] = scenario_problems_after(content, missing)
+    assert problem.field == "scenario.steps[0].choices[2].feedback" and "required" in problem.message
+
+
+def test_step_without_a_good_choice_fails_validation(content):
+    def no_good(case):
+        case["scenario"]["steps"][1]["choices"][1]["quality"] = "delvis"
+    [problem] = scenario_problems_after(content, no_good)
+    assert problem.field == "scenario.steps[1].choices"
+    assert "step 'b' has no choice of quality 'god'" in problem.message
+
+
 def test_check_command_lists_all_problems_at_once(content):
     edit(content / "myths.yaml", lambda d: d["myths"][0].pop("correction"))
     edit(content / "cases.yaml", lambda d: d["cases"][0]["indicators"].append("ind-finnes-ikke"))
@@ -265,3 +337,12 @@ def test_conversation_items_need_a_source_and_feedback(content):
     assert ("conversation.yaml", "qc-arbeid", "options[1].feedback") in found
     assert ("conversation.yaml", "eks-arbeid", "source") in found
     assert any(item == "qc-offer" and "exactly one option" in msg for (_f, item, _fld), msg in found.items())
+def test_every_case_is_shown_to_learners_somewhere(bank):
+    """A case appears in a module notebook (scenario or summary) or in a question built on it."""
+    notebooks = " ".join(p.read_text(encoding="utf-8") for p in (REPO_ROOT / "modules").glob("*.ipynb"))
+    in_questions = {q.case for q in bank.all("questions")} | {t for q in bank.all("questions") for t in q.tests}
+    unshown = [c.id for c in bank.all("cases") if f'\\"{c.id}\\"' not in notebooks and c.id not in in_questions]
+    assert unshown == []
+    for case in bank.all("cases"):
+        if case.scenario and f'show_case(\\"{case.id}\\"' in notebooks:
+            assert any(ex.kind == "scenario" and ex.ref == case.id for m in bank.all("modules") for ex in m.exercises), case.id

@@ -107,19 +107,18 @@ def test_landing_to_module_and_play_a_court_case_to_its_debrief(page, server):
     assert "Menneskehandel" in page.title()
     page.get_by_role("link", name="Modul 1: Hva er menneskehandel?").click()
     page.wait_for_url("**/modules/01-hva-er-menneskehandel.ipynb")
-    page.get_by_role("heading", name="Case: Falskt pass ved innreise").wait_for()
-    page.get_by_role("button", name="Snakk med henne alene, med kvalifisert tolk, og forklar hvorfor du er bekymret.").click()
+    page.get_by_role("heading", name="Sak: Falskt pass ved innreise").wait_for()
+    page.get_by_role("button", name="Ta henne med til et eget rom, og be om en kvalifisert tolk.").click()
     page.get_by_text("✔ God handling.").first.wait_for()
-    page.get_by_role("button", name="Dette kan være menneskehandel: noen styrer reisen, og hun er redd for represalier.").click()
-    page.get_by_role("button", name="At hun kan få trygt bosted, gratis advokat og søke refleksjonsperiode, "
-                                    "og gi henne ROSAs nummer.").click()
-    debrief = page.locator(".mh-scenario")
+    page.get_by_role("button", name="Mulig menneskehandel: en annen styrer reisen, og hun er redd.").click()
+    page.get_by_role("button", name="Fortell om hjelp og ROSA, og ring menneskehandelskontakten.").click()
+    debrief = page.locator(".mh-scenario").filter(has=page.get_by_role("heading", name="Sak: Falskt pass ved innreise"))
     debrief.get_by_text("Oppsummering").wait_for()
     text = debrief.inner_text()
     assert "Klassifisering: Menneskehandel" in text
     assert "Dine valg: 6 av 6 poeng." in text
     assert "straffeloven 1902 § 224" in text
-    assert "Informasjon om rettigheter skal alltid gis" in text
+    assert "Gjennomgang av valgene dine" in text and "også om hun ikke vil anmelde nå" in text
 
 
 def test_duty_navigator_by_clicking(page, server):
@@ -256,7 +255,7 @@ def test_a_failing_page_shows_a_friendly_message_not_a_traceback(browser, tmp_pa
 def test_a_scenario_can_be_played_with_the_keyboard_alone(page, server):
     page.goto(f"{server}/voila/render/modules/01-hva-er-menneskehandel.ipynb")
     wait_for_widgets(page)
-    target = "Snakk med henne alene, med kvalifisert tolk, og forklar hvorfor du er bekymret."
+    target = "Ta henne med til et eget rom, og be om en kvalifisert tolk."
     page.get_by_role("button", name=target).wait_for()
     for _ in range(300):
         page.keyboard.press("Tab")

@@ -10,7 +10,7 @@ import pytest
 from mhkurs.bank import UnknownItem, get_bank
 from mhkurs.logic import classifier, conversation, myths, navigator, quiz, spotter
 from mhkurs.logic.progress import Progress
-from mhkurs.logic.scenario import ScenarioRun, all_paths
+from mhkurs.logic.scenario import ScenarioRun, all_paths, branches, step_sequences
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +47,54 @@ def test_every_path_of_every_scenario_reaches_a_debrief(bank):
             assert 0 <= got <= most
             n_paths += 1
     assert n_paths >= 20
+
+
+def test_review_follows_the_learners_own_path(bank):
+    n_better = 0
+    for case in scenario_cases(bank):
+        for path in all_paths(case):
+            run = ScenarioRun.start(bank, case.id)
+            for choice in path:
+                run.choose(choice.id)
+            assert [c for _step, c in run.path] == path
+            review = run.debrief()["review"]
+            assert [r.choice for r in review] == path
+            for (step, choice), r in zip(run.path, review):
+                assert r.step == step and r.quality == choice.quality and r.feedback == choice.feedback
+                if choice.quality == "god":
+                    assert r.better is None and r.better_why is None
+                else:
+                    assert r.better in step.choices and r.better.quality == "god"
+                    assert r.better_why == r.better.feedback
+                    n_better += 1
+    assert n_better > 0
+
+
+def test_every_scenario_branches_into_different_steps(bank):
+    for case in scenario_cases(bank):
+        assert branches(case), case.id
+        assert len(step_sequences(case)) >= 2, case.id
+
+
+def test_no_surface_cue_gives_the_good_choice_away(bank):
+    """Across the bank, the good choice is the longest (or the shortest) label of its step about as often as
+    chance would have it (1/k for k choices, plus a margin of 0.12), and it sits in every position."""
+    steps = [s for case in scenario_cases(bank) for s in case.scenario.steps]
+    longest = shortest = 0
+    chance = 0.0
+    positions: dict[int, int] = {}
+    for step in steps:
+        lengths = [len(c.label.nb) for c in step.choices]
+        good = next(i for i, c in enumerate(step.choices) if c.quality == "god")
+        longest += lengths[good] == max(lengths)
+        shortest += lengths[good] == min(lengths)
+        chance += 1 / len(lengths)
+        positions[good] = positions.get(good, 0) + 1
+    n = len(steps)
+    assert longest / n <= chance / n + 0.12, (longest, n)
+    assert shortest / n <= chance / n + 0.12, (shortest, n)
+    for pos in (0, 1, 2):  # every step has at least three choices
+        assert 0.2 <= positions.get(pos, 0) / n <= 0.45, positions
 
 
 def test_every_scenario_has_a_best_path_and_a_poor_choice(bank):
@@ -379,3 +427,13 @@ def test_question_choice_gives_no_position_or_length_cue(bank):
         shorter += better < min(others)
         assert all(o.feedback.nb for o in t.options)
     assert abs(longer - shorter) <= 2, (longer, shorter)
+def test_a_linear_scenario_does_not_count_as_branching(bank):
+    """Different feedback but the same next step is no branch: the player then hides «Valgene dine påvirker …»."""
+    case = bank.case("bergen-2010")
+    first = case.scenario.steps[0]
+    linear_steps = [first.model_copy(update={"choices": [c.model_copy(update={"next": "debrief"})
+                                                         for c in first.choices]})]
+    linear = case.model_copy(update={"scenario": case.scenario.model_copy(update={"steps": linear_steps})})
+    assert step_sequences(linear) == {(first.id,)}
+    assert not branches(linear)
+    assert branches(case) and len(step_sequences(case)) >= 2

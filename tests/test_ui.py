@@ -36,14 +36,15 @@ def text(widget) -> str:
 
 def test_scenario_player_clicks_through_to_debrief_and_restarts():
     view = show_case("jaeren-2008", module="m03-arbeidsliv")
-    buttons(view, "Be om å få snakke med hver arbeider alene, uten formannen.")[0].click()
+    buttons(view, "Be om å snakke med hver arbeider for seg, uten formannen.")[0].click()
     assert "✔ God handling." in text(view)
-    buttons(view, "Flere indikatorer peker mot tvangsarbeid og mulig menneskehandel.")[0].click()
-    buttons(view, "Gi informasjon om rettigheter og hjelp, kontakt politiets menneskehandelsgruppe "
-                  "og vurder avvergingsplikten.")[0].click()
+    buttons(view, "Mulig tvangsarbeid: falskt pass, trusler og ingen reell vei ut.")[0].click()
+    buttons(view, "Gi ham informasjon og ROSAs nummer, og be politiet følge opp.")[0].click()
     page = text(view)
     assert "Oppsummering" in page and "Klassifisering:</strong> Menneskehandel" in page
-    assert "straffeloven 1902 § 224" in page and "Avvergingsplikt" in page
+    assert "Gjennomgang av valgene dine" in page and "Godt valg:" in page
+    assert "straffeloven 1902 § 224" in page and "Sett voksne i kontakt med hjelpeapparatet" in page
+    assert "Valgene dine påvirker hva som skjer videre." in page and "konstruert for øvelsen" in page
     buttons(view, "Start på nytt")[0].click()
     assert "Oppsummering" not in text(view)
 

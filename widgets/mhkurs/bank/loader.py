@@ -303,6 +303,52 @@ def scenario_problems(case: m.Case) -> list[tuple[str, str]]:
     for step_id in steps:
         if step_id not in state:
             out.append(("scenario", f"step '{step_id}' cannot be reached from the start"))
+    if out:
+        return out
+    return out + _teaching_problems(sc, steps)
+
+
+MIN_CHOICES = 3
+MIN_PATHS = 2
+
+
+def _teaching_problems(sc: m.Scenario, steps: dict[str, m.Step]) -> list[tuple[str, str]]:
+    """What makes a scenario teach: real branches, enough choices, feedback, a good choice in every step."""
+    out: list[tuple[str, str]] = []
+    for i, step in enumerate(sc.steps):
+        base = f"scenario.steps[{i}]"
+        if len(step.choices) < MIN_CHOICES:
+            out.append((f"{base}.choices", f"step '{step.id}' has {len(step.choices)} choice(s); "
+                                           f"a step needs at least {MIN_CHOICES}"))
+        ids = [c.id for c in step.choices]
+        for c, choice in enumerate(step.choices):
+            if ids.count(choice.id) > 1:
+                out.append((f"{base}.choices[{c}].id", f"duplicate choice id '{choice.id}' in step '{step.id}'"))
+            if not choice.feedback.nb.strip():
+                out.append((f"{base}.choices[{c}].feedback", f"choice '{choice.id}' has no feedback"))
+        if not any(c.quality == "god" for c in step.choices):
+            out.append((f"{base}.choices", f"step '{step.id}' has no choice of quality 'god'"))
+    n_paths = len(_step_sequences(sc, steps))
+    if n_paths < MIN_PATHS:
+        out.append(("scenario", f"only {n_paths} distinct path(s) of steps lead to the debrief; a scenario needs "
+                                f"at least {MIN_PATHS} (choices must lead to different steps, not only to "
+                                "different feedback)"))
+    return out
+
+
+def _step_sequences(sc: m.Scenario, steps: dict[str, m.Step]) -> set[tuple[str, ...]]:
+    """The distinct sequences of step ids from the start to the debrief (the scenario has no loops)."""
+    out: set[tuple[str, ...]] = set()
+
+    def walk(step_id: str, seq: tuple[str, ...]) -> None:
+        seq = seq + (step_id,)
+        for nxt in {c.next for c in steps[step_id].choices}:
+            if nxt == DEBRIEF:
+                out.add(seq)
+            else:
+                walk(nxt, seq)
+
+    walk(sc.start, ())
     return out
 
 
@@ -324,6 +370,18 @@ def _check(bank: Bank, problems: list[Problem]) -> None:
         if role.id not in bound:
             problems.append(Problem(bank.origin[role.id], role.id, "id",
                                     "no duty (kind: plikt) names this role in its 'roles': every role needs its duties"))
+    cases = bank.sections.get("cases", {})
+    for mod in bank.all("modules"):
+        for i, ex in enumerate(mod.exercises):
+            case = cases.get(ex.ref)
+            if case is None:
+                continue
+            if ex.kind == "scenario" and case.scenario is None:
+                problems.append(Problem(bank.origin[mod.id], mod.id, f"exercises[{i}].ref",
+                                        f"case '{ex.ref}' has no scenario to play"))
+            if ex.kind == "spotter" and not case.indicators:
+                problems.append(Problem(bank.origin[mod.id], mod.id, f"exercises[{i}].ref",
+                                        f"case '{ex.ref}' links no indicators for the spotter"))
     for section, what in (("modules", "module"), ("assignments", "assignment")):
         numbers: dict[int, str] = {}
         for item in bank.all(section):

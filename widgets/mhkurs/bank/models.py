@@ -276,6 +276,7 @@ class Step(Strict):
 class Scenario(Strict):
     start: Slug
     steps: Annotated[list[Step], Field(min_length=1)]
+    note: Text | None = Field(default=None, description="What in the story is constructed, and what comes from the source")
 
 
 class Case(Item):
