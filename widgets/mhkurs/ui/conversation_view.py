@@ -31,11 +31,11 @@ def show_conversation(*topics: str) -> w.HTML:
 def show_example_questions() -> w.HTML:
     """The open example questions, each with follow-up questions that can shed light on exploitation."""
     bank = get_bank()
-    parts = ["<p>Begynn åpent, og følg opp med de konkrete spørsmålene der de passer.</p><dl class='mh-examples'>"]
+    parts = ["<p>Begynn åpent, og følg opp med de konkrete spørsmålene der de passer.</p><ul class='mh-examples'>"]
     for q in conversation.example_questions(bank):
-        follow = f"<dd>Følg opp: {t(' '.join(str(f) for f in q.follow_ups))}</dd>" if q.follow_ups else ""
-        parts.append(f"<dt><strong>{t(q.theme)}:</strong> «{t(q.question)}»</dt>{follow}")
-    parts.append("</dl>")
+        follow = f"<br>Følg opp: {t(' '.join(str(f) for f in q.follow_ups))}" if q.follow_ups else ""
+        parts.append(f"<li><strong>{t(q.theme)}:</strong> «{t(q.question)}»{follow}</li>")
+    parts.append("</ul>")
     return _html(parts)
 
 
