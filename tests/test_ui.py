@@ -90,6 +90,9 @@ def test_navigator_grades_a_situation_with_a_summary_first():
     assert result.index("Du har") < result.index("Fakta om situasjonen") < result.index("Dette gjelder for deg")
     assert "✘ Ikke riktig." in result and "Meldeplikt til barnevernet: gjelder for deg her" in result
     assert "Informere UDIs regionale enhet" in result and "116 111" in result
+    dropdown.value = "sit-renhold"  # a new situation starts unanswered
+    assert all(r.value is None for q, r in radios(view).items() if q != "Hvem er du?")
+    assert not any(cb.value for cb in walk(view) if isinstance(cb, w.Checkbox))
 
 
 def test_navigator_as_reference_tool_has_no_answer_key():

@@ -101,6 +101,10 @@ def show_navigator(learning: bool = True, module: str | None = None) -> w.VBox:
         facts_box.children = rows
 
     def show_situation(_change=None) -> None:
+        for rb in fact_inputs.values():  # a new situation starts unanswered
+            rb.value = None
+        for cb in guesses.values():
+            cb.value = False
         if own():
             sit_text.value = ("<p>Tenk på en situasjon du står i. Svar på spørsmålene, så viser navigatoren hvilke "
                               "plikter og tiltak som gjelder for deg. Her er det ingen fasit.</p>")
