@@ -46,7 +46,7 @@ def show_question_choice(ids: list[str] | None = None, module: str | None = None
     rows, inputs = [], {}
     for n, task in enumerate(tasks, 1):
         rb = w.RadioButtons(options=[(f"«{o.text}»", o.id) for o in task.options], value=None,
-                            description=f"Situasjon {n}:", style={"description_width": "initial"},
+                            description=f"Situasjon {n}", style={"description_width": "0px"},
                             layout=w.Layout(width="auto"))
         fb = w.HTML()
         inputs[task.id] = (rb, fb)
@@ -58,13 +58,13 @@ def show_question_choice(ids: list[str] | None = None, module: str | None = None
     def on_check(_b) -> None:
         judgements = conversation.judge_all(bank, {k: rb.value for k, (rb, _fb) in inputs.items()}, ids)
         for j in judgements:
-            _rb, fb = inputs[j.task.id]
-            if j.chosen is None:
-                head = "<p><strong>○ Ikke svart.</strong> Velg ett av spørsmålene og sjekk igjen.</p>"
-            else:
-                head = verdict(j.correct, "" if j.correct else f"Bedre: «{j.better.text}»")
+            rb, fb = inputs[j.task.id]
+            if j.chosen is None:  # no answer is given away before the learner has chosen
+                fb.value = "<p><strong>○ Ikke svart.</strong> Velg ett av spørsmålene og trykk «Sjekk svarene» igjen.</p>"
+                continue
+            rb.disabled = True  # an answer that has been checked stays as it was
             lines = [f"{'✔ Best' if o.better else '✘ Svakere'}: «{o.text}» – {o.feedback}" for o in j.task.options]
-            fb.value = head + bullet_list(lines)
+            fb.value = verdict(j.correct, "" if j.correct else f"Bedre: «{j.better.text}»") + bullet_list(lines)
         got, most = conversation.score(judgements)
         score.value = f"<p role='status'><strong>Du har {got} av {most} riktig.</strong></p>"
         record(module, "question_choice", "*", got, most)

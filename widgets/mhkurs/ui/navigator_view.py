@@ -16,9 +16,9 @@ OWN = "__egen__"
 YES_NO = [("Ja", True), ("Nei", False)]
 
 
-def _radio(options, description: str) -> w.RadioButtons:
+def _radio(options, description: str, label_width: str = "initial") -> w.RadioButtons:
     return w.RadioButtons(options=options, value=None, description=description,
-                          style={"description_width": "initial"}, layout=w.Layout(width="auto"))
+                          style={"description_width": label_width}, layout=w.Layout(width="auto"))
 
 
 def advice_html(bank, advice: navigator.Advice) -> str:
@@ -94,13 +94,20 @@ def show_navigator(learning: bool = True, module: str | None = None) -> w.VBox:
             return
         role_help.value = f"<p class='mh-help'><small>{t(bank.get('roles', role_id).help)}</small></p>"
         for f in navigator.facts(bank, role_id):
-            rb = _radio(YES_NO, str(f.question))
+            # The question is shown as wrapping text; the radio group keeps it as its (visually hidden) name.
+            rb = _radio(YES_NO, str(f.question), label_width="0px")
             rb.value = old.get(f.id)
             fact_inputs[f.id] = rb
-            rows.append(w.VBox([rb, w.HTML(f"<p class='mh-help'><small>{t(f.help)}</small></p>")]))
+            rows.append(w.VBox([w.HTML(f"<p class='mh-question'>{t(f.question)}</p>"), rb,
+                                w.HTML(f"<p class='mh-help'><small>{t(f.help)}</small></p>")]))
         facts_box.children = rows
 
+    def lock(locked: bool) -> None:
+        for x in [pick_role, *fact_inputs.values(), *guesses.values()]:
+            x.disabled = locked
+
     def show_situation(_change=None) -> None:
+        lock(False)
         for rb in fact_inputs.values():  # a new situation starts unanswered
             rb.value = None
         for cb in guesses.values():
@@ -130,7 +137,9 @@ def show_navigator(learning: bool = True, module: str | None = None) -> w.VBox:
             out.value = advice_html(bank, navigator.advise(bank, role_id, answers))
             return
         v = navigator.grade(bank, pick_sit.value, role_id, answers, {k for k, cb in guesses.items() if cb.value})
-        out.value = verdict_html(bank, v)
+        lock(True)  # the answers that were checked stay as they were; a new situation starts afresh
+        out.value = verdict_html(bank, v) + ("<p><em>Velg en annen situasjon øverst for å øve mer, eller «Min egen "
+                                             "situasjon» for å slå opp pliktene dine.</em></p>")
         record(module, "navigator", "*", v.right, v.total)
 
     pick_role.observe(build_facts, names="value")
