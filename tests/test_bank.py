@@ -337,6 +337,8 @@ def test_conversation_items_need_a_source_and_feedback(content):
     assert ("conversation.yaml", "qc-arbeid", "options[1].feedback") in found
     assert ("conversation.yaml", "eks-arbeid", "source") in found
     assert any(item == "qc-offer" and "exactly one option" in msg for (_f, item, _fld), msg in found.items())
+
+
 def test_every_case_is_shown_to_learners_somewhere(bank):
     """A case appears in a module notebook (scenario or summary) or in a question built on it."""
     notebooks = " ".join(p.read_text(encoding="utf-8") for p in (REPO_ROOT / "modules").glob("*.ipynb"))

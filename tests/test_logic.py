@@ -170,9 +170,9 @@ def test_spotter_rejects_cases_without_indicators(bank):
 
 def test_classifier_every_situation_right_and_wrong(bank):
     sits = classifier.situations(bank)
-    assert len(sits) >= 8
+    assert len(sits) >= 8 and all(q.pool == "practice" for q in sits)
     labels = [c.id for c in classifier.classes(bank)]
-    assert len(labels) == 6
+    assert {"klasse-mer-info", "klasse-sosial-dumping", "klasse-hallik", "klasse-vold-naere"} <= set(labels)
     for q in sits:
         for label in labels:
             result = classifier.check(bank, q.id, label)
@@ -184,6 +184,8 @@ def test_classifier_explains_the_distinguishing_element(bank):
     result = classifier.check(bank, "k-smugling", "klasse-menneskehandel")
     assert not result.correct
     assert "Formålet" in result.distinction.nb
+    result = classifier.check(bank, "k-vold-naere", "klasse-menneskehandel")
+    assert "utnyttelsen sentralt" in " ".join(result.distinction.nb.split())
 
 
 # --- myths ---------------------------------------------------------------------------
@@ -197,6 +199,22 @@ def test_myth_or_fact_has_both_sides_of_every_myth(bank):
         wrong = myths.judge(s, not s.is_true)
         assert not wrong.correct and wrong.correction.nb
     assert [s.key for s in stmts] != [s.key for s in myths.statements(bank, seed=2)]
+
+
+def test_a_myth_answer_is_locked_and_a_new_attempt_reshuffles(bank):
+    run = myths.start(bank)
+    first = run.keys[0]
+    myths.answer(bank, run, first, True)
+    with pytest.raises(ValueError, match="already answered"):
+        myths.answer(bank, run, first, False)
+    assert myths.MythRun.from_dict(run.to_dict()) == run  # saved and restored for resume
+    for key in run.keys[1:]:
+        myths.answer(bank, run, key, key.endswith(":fakta"))
+    right, total = myths.score(bank, run)
+    assert run.done and total == len(run.keys) and right == total - (0 if first.endswith(":fakta") else 1)
+    again = myths.retry(bank, run)
+    assert again.attempt == 1 and not again.answers and again.keys != run.keys
+    assert sorted(again.keys) == sorted(run.keys)
 
 
 # --- duty navigator ------------------------------------------------------------------
@@ -336,20 +354,53 @@ def test_situation_grading_counts_facts_and_duties(bank):
 def test_quiz_grades_and_explains(bank):
     q = bank.question("q-formaal")
     right = quiz.grade(q, q.answer)
-    assert right.correct and right.points == q.points
+    assert right.correct and right.points == q.points and right.status == quiz.RIGHT
     partly = quiz.grade(q, q.answer[:2])
-    assert not partly.correct and partly.points == 0
+    assert not partly.correct and partly.points == 0 and partly.status == quiz.WRONG
     fb = {o.id: (chosen, is_right) for o, chosen, is_right in partly.option_feedback()}
-    assert fb["A"] == (True, True) and fb["C"] == (False, True) and fb["E"] == (False, False)
+    assert fb["A"] == (True, True) and fb["E"] == (False, True) and fb["B"] == (False, False)
+    assert all(o.why for o, _, _ in partly.option_feedback())
+    assert quiz.grade(q, []).status == quiz.UNANSWERED
     assert quiz.total([right, partly]) == (q.points, 2 * q.points)
 
 
-def test_quiz_retry_shuffles_options(bank):
-    q = bank.question("q-tre-elementer")
-    first = [o.id for o in quiz.shuffled_options(q, 0)]
-    assert first == ["A", "B", "C", "D"]
-    orders = {tuple(o.id for o in quiz.shuffled_options(q, n)) for n in range(1, 6)}
-    assert len(orders) > 1 and all(sorted(o) == first for o in orders)
+def test_quiz_submit_locks_and_retry_reshuffles_and_relabels(bank):
+    qs = quiz.questions(bank, topic="plikter")
+    state = quiz.start(bank, qs, seed="m07")
+    single = next(q for q in qs if q.type == "single")
+    quiz.submit(state, {single.id: list(single.answer)})
+    with pytest.raises(ValueError, match="already submitted"):
+        quiz.submit(state, {single.id: []})
+    results = {a.question.id: a for a in quiz.results(bank, state)}
+    assert results[single.id].correct
+    assert all(a.status == quiz.UNANSWERED for qid, a in results.items() if qid != single.id)
+    # Saved and restored as a plain dict (the learner record).
+    assert quiz.restore(bank, state.to_dict()) == state
+    again = quiz.retry(bank, state)
+    assert again.attempt == 1 and not again.answers and not again.submitted
+    assert any(again.orders[q.id] != state.orders[q.id] for q in qs)
+    for q in qs:
+        assert sorted(again.orders[q.id]) == sorted(o.id for o in q.options)
+        letters = [letter for letter, _ in quiz.shown(bank, again, q.id)]
+        assert letters == list("ABCDEFGH"[: len(q.options)])  # letters re-assigned in the new order
+
+
+def test_arrange_spreads_the_answer_over_the_positions(bank):
+    qs = [q for q in bank.all("questions") if q.type == "single" and len(q.options) == 4]
+    for seed in ("a", "b", "c"):
+        order = quiz.arrange(qs, seed)
+        positions = [order[q.id].index(q.answer[0]) for q in qs]
+        counts = [positions.count(p) for p in range(4)]
+        assert max(counts) - min(counts) <= 1, counts  # a shuffled deck per option count
+        assert quiz.arrange(qs, seed) == order  # deterministic
+
+
+def test_a_restored_state_that_no_longer_fits_the_bank_starts_fresh(bank):
+    qs = quiz.questions(bank, topic="myter")
+    data = quiz.start(bank, qs, seed="x").to_dict()
+    data["orders"][qs[0].id] = ["A", "B"]  # an item changed since the state was saved
+    fresh = quiz.restore(bank, data)
+    assert sorted(fresh.orders[qs[0].id]) == sorted(o.id for o in qs[0].options)
 
 
 def test_quiz_bad_input(bank):
@@ -357,9 +408,11 @@ def test_quiz_bad_input(bank):
         quiz.grade(bank.question("q-formaal"), ["Z"])
     with pytest.raises(ValueError, match="single/multiple"):
         quiz.questions(bank, ids=["f-smugling-vs-handel"])
+    with pytest.raises(ValueError, match="'practice' items only"):
+        quiz.questions(bank, ids=["g-grov"])
     with pytest.raises(ValueError, match="no self-check questions"):
         quiz.questions(bank, topic="finnes-ikke")
-    assert all(q.topic == "myter" for q in quiz.questions(bank, topic="myter"))
+    assert all(q.topic == "myter" and q.pool == "practice" for q in quiz.questions(bank, topic="myter"))
 
 
 # --- progress ------------------------------------------------------------------------
@@ -427,6 +480,8 @@ def test_question_choice_gives_no_position_or_length_cue(bank):
         shorter += better < min(others)
         assert all(o.feedback.nb for o in t.options)
     assert abs(longer - shorter) <= 2, (longer, shorter)
+
+
 def test_a_linear_scenario_does_not_count_as_branching(bank):
     """Different feedback but the same next step is no branch: the player then hides «Valgene dine påvirker …»."""
     case = bank.case("bergen-2010")
@@ -437,3 +492,22 @@ def test_a_linear_scenario_does_not_count_as_branching(bank):
     assert step_sequences(linear) == {(first.id,)}
     assert not branches(linear)
     assert branches(case) and len(step_sequences(case)) >= 2
+
+
+def test_course_test_scoring_applies_pass_mark_and_duty_rule(bank):
+    post = bank.get("course_tests", "sluttest")
+    qs = [bank.question(q) for q in post.questions]
+    right = {q.id: list(q.answer) for q in qs}
+    full = quiz.score_course_test(bank, post, right)
+    assert full.passed and full.percent == 100 and not full.failed_rules
+    duty = next(q for q in qs if q.objective == "m07-mal-1")
+    other = next(q for q in qs if not q.objective.startswith("m07"))
+    wrong = lambda q: [next(o.id for o in q.options if o.id not in q.answer)]  # noqa: E731
+    one_duty_wrong = quiz.score_course_test(bank, post, {**right, duty.id: wrong(duty)})
+    assert one_duty_wrong.percent >= post.pass_mark and one_duty_wrong.passed is False
+    assert one_duty_wrong.failed_rules == ["Pliktene må være riktige"]
+    one_other_wrong = quiz.score_course_test(bank, post, {**right, other.id: wrong(other)})
+    assert one_other_wrong.passed is (100 * (len(qs) - 1) >= post.pass_mark * len(qs))
+    assert one_other_wrong.by_objective[other.objective][0] < one_other_wrong.by_objective[other.objective][1]
+    pre = bank.get("course_tests", "forhandstest")
+    assert quiz.score_course_test(bank, pre, {}).passed is None

@@ -110,17 +110,66 @@ def test_navigator_as_reference_tool_has_no_answer_key():
     assert "Meldeplikt til barnevernet" not in page.split("Dette gjelder for deg")[1]
 
 
-def test_quiz_scores_and_retry_reshuffles():
-    view = show_quiz(ids=["q-tre-elementer", "q-formaal"])
+def test_quiz_scores_locks_and_retry_reshuffles():
+    saved = []
+    view = show_quiz(ids=["q-tre-elementer", "q-formaal", "q-grov"], on_change=saved.append)
     radio = next(x for x in walk(view) if isinstance(x, w.RadioButtons))
-    radio.value = "B"
+    radio.value = "B"  # the bank id of the right option, wherever it is shown
     buttons(view, "Sjekk svarene")[0].click()
-    assert "Poeng: 1 av 3." in text(view)
-    before = [o for o in next(x for x in walk(view) if isinstance(x, w.RadioButtons)).options]
-    for _ in range(3):
-        buttons(view, "Prøv igjen")[0].click()
-    after = next(x for x in walk(view) if isinstance(x, w.RadioButtons)).options
-    assert sorted(before) == sorted(after)
+    page = text(view)
+    assert "Poeng: 1 av 5." in page and "2 spørsmål er ikke besvart" in page
+    assert page.count("✔ Riktig.") == 1 and page.count("○ Ikke besvart.") == 2 and "✘ Ikke riktig." not in page
+    assert "ditt valg" in page
+    # Locked: the answer cannot be changed and the quiz cannot be checked again.
+    assert radio.disabled and buttons(view, "Sjekk svarene")[0].disabled
+    assert all(cb.disabled for cb in walk(view) if isinstance(cb, w.Checkbox))
+    assert saved[-1]["submitted"] and saved[-1]["answers"] == {"q-tre-elementer": ["B"]}
+    before = radio.options
+    buttons(view, "Prøv igjen")[0].click()
+    after = next(x for x in walk(view) if isinstance(x, w.RadioButtons))
+    assert not after.disabled and after.value is None and "Poeng" not in text(view)
+    assert sorted(v for _, v in before) == sorted(v for _, v in after.options)
+    assert [label[:2] for label, _ in after.options] == ["A.", "B.", "C.", "D."]  # relabelled
+    assert saved[-1]["attempt"] == 1 and not saved[-1]["answers"]
+    # Resume: a saved state shows the same order and the locked answers.
+    restored = show_quiz(ids=["q-tre-elementer", "q-formaal", "q-grov"], state=saved[1] if len(saved) > 1 else saved[0])
+    assert next(x for x in walk(restored) if isinstance(x, w.RadioButtons)).options == after.options
+
+
+def test_quiz_marks_a_wrong_answer_in_words():
+    view = show_quiz(ids=["q-tre-elementer"])
+    radio = next(x for x in walk(view) if isinstance(x, w.RadioButtons))
+    radio.value = "A"
+    buttons(view, "Sjekk svarene")[0].click()
+    page = text(view)
+    assert "✘ Ikke riktig." in page and "Poeng: 0 av 1." in page
+    assert "(✘ galt alternativ – ditt valg)" in page and "(✔ riktig alternativ)" in page
+
+
+def test_myths_hide_the_list_until_answered_and_lock_answers():
+    view = show_myths()
+    assert "Hele listen" not in text(view)
+    first_yes, first_no = buttons(view, "Fakta")[0], buttons(view, "Myte")[0]
+    first_no.click()
+    assert first_yes.disabled and first_no.disabled and "Du svarte «myte»" in text(view)
+    before = text(view)
+    first_yes.click()  # a disabled button in the browser; clicking in Python must not change the answer
+    assert text(view) == before
+    for yes in buttons(view, "Fakta")[1:]:
+        yes.click()
+    page = text(view)
+    assert "Hele listen over myter" in page and "riktige" in page
+    buttons(view, "Prøv igjen")[0].click()
+    assert "Hele listen" not in text(view) and not buttons(view, "Fakta")[0].disabled
+
+
+def test_classifier_locks_an_answer_until_a_new_attempt():
+    view = show_classifier(["k-smugling", "k-renhold"])
+    radios = [x for x in walk(view) if isinstance(x, w.RadioButtons)]
+    radios[0].value = "klasse-menneskehandel"
+    assert radios[0].disabled and "✘ Ikke riktig." in text(view)
+    buttons(view, "Prøv igjen")[0].click()
+    assert not radios[0].disabled and radios[0].value is None and "Ikke riktig" not in text(view)
 
 
 def test_spotter_reports_hits_and_misses_in_words():

@@ -42,7 +42,11 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "questions": m.Question,
     "modules": m.Module,
     "assignments": m.Assignment,
+    "course_tests": m.CourseTest,
 }
+
+POOL_OF = {"assignments": "graded", "pre": "pretest", "post": "posttest"}
+"""Which question pool an assignment or course test may draw on (contract 2)."""
 
 DEBRIEF = "debrief"
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ten times faster
@@ -252,6 +256,9 @@ def _walk_refs(bank: Bank) -> Iterator[tuple[str, str, str, str, str]]:
     for a in bank.all("assignments"):
         for i, q in enumerate(a.questions):
             yield a.id, f"questions[{i}]", "questions", q, "question"
+    for t in bank.all("course_tests"):
+        for i, q in enumerate(t.questions):
+            yield t.id, f"questions[{i}]", "questions", q, "question"
     for mod in bank.all("modules"):
         for i, ex in enumerate(mod.exercises):
             if ex.kind in ("scenario", "spotter"):
@@ -382,6 +389,7 @@ def _check(bank: Bank, problems: list[Problem]) -> None:
             if ex.kind == "spotter" and not case.indicators:
                 problems.append(Problem(bank.origin[mod.id], mod.id, f"exercises[{i}].ref",
                                         f"case '{ex.ref}' links no indicators for the spotter"))
+    _check_pools(bank, problems)
     for section, what in (("modules", "module"), ("assignments", "assignment")):
         numbers: dict[int, str] = {}
         for item in bank.all(section):
@@ -389,6 +397,33 @@ def _check(bank: Bank, problems: list[Problem]) -> None:
                 problems.append(Problem(bank.origin[item.id], item.id, "number",
                                         f"{what} number {item.number} also used by '{numbers[item.number]}'"))
             numbers[item.number] = item.id
+
+
+def objective_ids(bank: Bank) -> dict[str, str]:
+    """Every module objective id, mapped to its module id."""
+    return {o.id: mod.id for mod in bank.all("modules") for o in mod.objectives}
+
+
+def _check_pools(bank: Bank, problems: list[Problem]) -> None:
+    """Questions name an existing objective; assignments and course tests use only their own pool."""
+    objectives = objective_ids(bank)
+    for q in bank.all("questions"):
+        if objectives and q.objective not in objectives:
+            problems.append(Problem(bank.origin[q.id], q.id, "objective", f"unknown module objective '{q.objective}'"))
+    users = [("assignments", a, POOL_OF["assignments"]) for a in bank.all("assignments")]
+    users += [("course_tests", t, POOL_OF[t.kind]) for t in bank.all("course_tests")]
+    for _section, user, pool in users:
+        for i, qid in enumerate(user.questions):
+            q = bank.sections.get("questions", {}).get(qid)
+            if q is not None and q.pool != pool:
+                problems.append(Problem(bank.origin[user.id], user.id, f"questions[{i}]",
+                                        f"question '{qid}' is in pool '{q.pool}', but only '{pool}' items may be used here"))
+    for t in bank.all("course_tests"):
+        for r, rule in enumerate(t.pass_rules):
+            for i, obj in enumerate(rule.objectives):
+                if obj not in objectives:
+                    problems.append(Problem(bank.origin[t.id], t.id, f"pass_rules[{r}].objectives[{i}]",
+                                            f"unknown module objective '{obj}'"))
 
 
 def load_bank(content_dir: str | os.PathLike | None = None) -> Bank:

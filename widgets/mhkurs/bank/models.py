@@ -7,6 +7,7 @@ at least one :class:`SourceRef` naming a seed document and the passage it rests 
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -306,16 +307,28 @@ class Case(Item):
 
 # --- questions ---------------------------------------------------------------
 
+Pool = Literal["practice", "graded", "pretest", "posttest"]
+"""Where an item may be used: module self-checks and refreshers (practice), nbgrader assignments
+(graded), the course pre-test and post-test. An item belongs to exactly one pool."""
+
+GIVEAWAY = re.compile(
+    r"\b(alle|ingen) (av )?(de )?(ovennevnte|alternativene( over)?|svarene( over)?)\b|\balt det ovenstående\b",
+    re.IGNORECASE,
+)
+"""«All/none of the above»-style options: they reward test-wiseness, not knowledge."""
+
 
 class Option(Strict):
     id: Annotated[str, StringConstraints(pattern=r"^[A-H]$")]
     text: Text
-    why: Text | None = None
+    why: Text | None = Field(None, description="Why this option is right, or what is wrong with it")
 
 
 class Question(Item):
     type: Literal["single", "multiple", "classification", "free_text"]
     topic: Literal["begreper", "indikatorer", "myter", "plikter", "case"]
+    objective: Slug = Field(description="Id of the module objective the item tests (modules.yaml)")
+    pool: Pool
     prompt: Text
     options: list[Option] = []
     answer: list[str] = []
@@ -338,8 +351,8 @@ class Question(Item):
             if self.options or len(self.answer) != 1:
                 raise ValueError("a classification question has no options and exactly one answer (a class id)")
             return self
-        if len(self.options) < 2:
-            raise ValueError("a choice question needs at least two options")
+        if not 3 <= len(self.options) <= 5:
+            raise ValueError(f"a choice question needs 3 to 5 options, not {len(self.options)}")
         unknown = [a for a in self.answer if a not in ids]
         if unknown:
             raise ValueError(f"answer names options that do not exist: {unknown}")
@@ -347,6 +360,14 @@ class Question(Item):
             raise ValueError("a single-choice question has exactly one answer")
         if self.type == "multiple" and not self.answer:
             raise ValueError("a multiple-choice question needs at least one right option")
+        if len(self.options) - len(set(self.answer)) < 2:
+            raise ValueError("a choice question needs at least two wrong options (plausible distractors)")
+        missing = [o.id for o in self.options if o.why is None]
+        if missing:
+            raise ValueError(f"every option needs its own 'why' (missing for {missing})")
+        giveaway = [o.id for o in self.options if GIVEAWAY.search(str(o.text))]
+        if giveaway:
+            raise ValueError(f"«all/none of the above» options give the answer away: {giveaway}")
         return self
 
 
@@ -393,4 +414,38 @@ class Assignment(Item):
         seen = [q for q in self.questions if self.questions.count(q) > 1]
         if seen:
             raise ValueError(f"a question appears more than once: {sorted(set(seen))}")
+        return self
+
+
+# --- course pre-test and post-test ------------------------------------------------
+
+
+class PassRule(Strict):
+    """A minimum share of points on the items of some objectives (e.g. the duties must be right)."""
+
+    label: Text
+    objectives: Annotated[list[Slug], Field(min_length=1)]
+    min_percent: Annotated[int, Field(ge=0, le=100)]
+
+
+class CourseTest(Item):
+    """The course's pre-test (diagnostic) or post-test (with a pass mark): parallel forms."""
+
+    kind: Literal["pre", "post"]
+    title: Text
+    intro: Text
+    questions: Annotated[list[Slug], Field(min_length=3)]
+    pass_mark: Annotated[int, Field(ge=0, le=100)] | None = Field(
+        None, description="Percentage of the points needed to pass (post-test only)")
+    pass_rules: list[PassRule] = []
+
+    @model_validator(mode="after")
+    def _pass_mark_fits_kind(self) -> "CourseTest":
+        if self.kind == "post" and self.pass_mark is None:
+            raise ValueError("a post-test needs a pass_mark")
+        if self.kind == "pre" and self.pass_rules:
+            raise ValueError("a pre-test is diagnostic: no pass_rules")
+        seen = sorted({q for q in self.questions if self.questions.count(q) > 1})
+        if seen:
+            raise ValueError(f"a question appears more than once: {seen}")
         return self
