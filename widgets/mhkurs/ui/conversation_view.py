@@ -7,6 +7,7 @@ import ipywidgets as w
 from ..bank import get_bank
 from ..logic import conversation
 from .common import box, bullet_list, button, record, t, verdict
+from .navigator_view import WRAP_CSS
 
 
 def _html(parts: list[str]) -> w.HTML:
@@ -46,7 +47,7 @@ def show_question_choice(ids: list[str] | None = None, module: str | None = None
     rows, inputs = [], {}
     for n, task in enumerate(tasks, 1):
         rb = w.RadioButtons(options=[(f"«{o.text}»", o.id) for o in task.options], value=None,
-                            description=f"Situasjon {n}", style={"description_width": "0px"},
+                            description=f"Situasjon {n}:", style={"description_width": "initial"},
                             layout=w.Layout(width="auto"))
         fb = w.HTML()
         inputs[task.id] = (rb, fb)
@@ -70,4 +71,6 @@ def show_question_choice(ids: list[str] | None = None, module: str | None = None
         record(module, "question_choice", "*", got, most)
 
     check.on_click(on_check)
-    return box(rows + [check, score], title="Velg det beste spørsmålet")
+    out = box([w.HTML(WRAP_CSS)] + rows + [check, score], title="Velg det beste spørsmålet")
+    out.add_class("mh-wrap-label")
+    return out

@@ -16,9 +16,16 @@ OWN = "__egen__"
 YES_NO = [("Ja", True), ("Nei", False)]
 
 
-def _radio(options, description: str, label_width: str = "initial") -> w.RadioButtons:
+# Long questions and duty titles wrap instead of being cut off on a phone (390 px). The template's CSS
+# (owner: issue 11) may take this rule over; until then it is scoped to the boxes that add the class.
+WRAP_CSS = ("<style>.mh-wrap-label .widget-label, .mh-wrap-label .widget-label-basic, "
+            ".mh-wrap-label .widget-label-basic span, .mh-wrap-label .widget-radio-box label "
+            "{white-space: normal; overflow: visible; text-overflow: clip; height: auto; line-height: 1.4;}</style>")
+
+
+def _radio(options, description: str) -> w.RadioButtons:
     return w.RadioButtons(options=options, value=None, description=description,
-                          style={"description_width": label_width}, layout=w.Layout(width="auto"))
+                          style={"description_width": "initial"}, layout=w.Layout(width="auto"))
 
 
 def advice_html(bank, advice: navigator.Advice) -> str:
@@ -94,12 +101,10 @@ def show_navigator(learning: bool = True, module: str | None = None) -> w.VBox:
             return
         role_help.value = f"<p class='mh-help'><small>{t(bank.get('roles', role_id).help)}</small></p>"
         for f in navigator.facts(bank, role_id):
-            # The question is shown as wrapping text; the radio group keeps it as its (visually hidden) name.
-            rb = _radio(YES_NO, str(f.question), label_width="0px")
+            rb = _radio(YES_NO, str(f.question))
             rb.value = old.get(f.id)
             fact_inputs[f.id] = rb
-            rows.append(w.VBox([w.HTML(f"<p class='mh-question'>{t(f.question)}</p>"), rb,
-                                w.HTML(f"<p class='mh-help'><small>{t(f.help)}</small></p>")]))
+            rows.append(w.VBox([rb, w.HTML(f"<p class='mh-help'><small>{t(f.help)}</small></p>")]))
         facts_box.children = rows
 
     def lock(locked: bool) -> None:
@@ -156,4 +161,6 @@ def show_navigator(learning: bool = True, module: str | None = None) -> w.VBox:
         pick_sit.value = OWN
     parts += [sit_text, w.HTML("<p><strong>1. Din rolle</strong></p>"), pick_role, role_help,
               w.HTML("<p><strong>2. Hva vet du om situasjonen?</strong></p>"), facts_box, guess_box, go, out]
-    return box(parts, title="Pliktnavigator")
+    out_box = box([w.HTML(WRAP_CSS)] + parts, title="Pliktnavigator")
+    out_box.add_class("mh-wrap-label")
+    return out_box
