@@ -19,8 +19,11 @@ YES_NO = [("Ja", True), ("Nei", False)]
 # Long questions and duty titles wrap instead of being cut off on a phone (390 px). The template's CSS
 # (owner: issue 11) may take this rule over; until then it is scoped to the boxes that add the class.
 WRAP_CSS = ("<style>.mh-wrap-label .widget-label, .mh-wrap-label .widget-label-basic, "
-            ".mh-wrap-label .widget-label-basic span, .mh-wrap-label .widget-radio-box label "
-            "{white-space: normal; overflow: visible; text-overflow: clip; height: auto; line-height: 1.4;}</style>")
+            ".mh-wrap-label .widget-label-basic span "
+            "{white-space: normal; overflow: visible; text-overflow: clip; height: auto; line-height: 1.4;} "
+            ".mh-wrap-label .widget-radio-box label {display: flex; align-items: flex-start; white-space: normal; "
+            "height: auto; line-height: 1.4; margin-bottom: 4px;} "
+            ".mh-wrap-label .widget-radio-box label input {order: -1; float: none; flex: none; height: 1.4em;}</style>")
 
 
 def _radio(options, description: str) -> w.RadioButtons:
