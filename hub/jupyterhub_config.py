@@ -103,6 +103,9 @@ class TrialAuthenticator(Authenticator):
 c.JupyterHub.authenticator_class = TrialAuthenticator
 c.JupyterHub.template_vars = {
     "announcement_login": "Prøveoppsett av kurset: logg inn med en av prøvekontoene instruktøren har fått.",
+    # the hub's home page: the way from the course pages to the graded assignments in JupyterLab
+    "announcement_home": 'Innleveringsoppgaver: åpne <a href="user-redirect/lab">JupyterLab</a> og velg '
+                         "Nbgrader → Assignments. Kurset: trykk «Start My Server».",
 }
 
 # --- each user's server ---------------------------------------------------------------------------

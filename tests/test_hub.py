@@ -202,6 +202,9 @@ def test_trainees_cannot_open_formgrader_or_each_others_servers(klass):
     page = a.http.get(klass["settings"].url + f"user/{b.name}/api/contents", timeout=120)
     assert page.status_code in (403, 404)
     assert a.api("GET", f"hub/api/users/{b.name}").status_code in (403, 404)
+    # the hub's home page links learners to JupyterLab (their assignments) in their own server
+    lab = a.http.get(klass["settings"].url + "hub/user-redirect/lab", timeout=120)
+    assert lab.status_code == 200 and lab.url.endswith(f"/user/{a.name}/lab")
 
 
 def _pick_assignment(bank) -> str:
@@ -278,6 +281,12 @@ def test_an_assignment_from_release_to_feedback(klass):
             assert sub.max_score == maximum and not sub.needs_manual_grade
     assert expected[TRAINEES[0]] == maximum and expected[TRAINEES[2]] == 0
     assert 0 < expected[TRAINEES[1]] < maximum
+
+    # In the instructor's JupyterLab terminal (the course folder): the course's tools, same gradebook.
+    out = teacher.run_terminal("nbgrader export && mhkurs audit " + a + " --course . ; cat grades.csv")
+    rows = {line.split(",")[3]: line for line in out.splitlines() if line.startswith(a + ",")}
+    assert set(rows) == set(TRAINEES), out
+    assert "3 submission(s), 3 clean" in out, out
 
     # Feedback: generated and released by the instructor, fetched by each trainee: their own only.
     _ok(teacher.server("POST", f"formgrader/api/assignment/{a}/generate_feedback"))

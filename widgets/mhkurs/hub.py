@@ -261,3 +261,26 @@ class HubUser:
         finally:
             ws.close()
             self.server("DELETE", f"api/kernels/{kid}")
+
+    def run_terminal(self, command: str, timeout: float = 300) -> str:
+        """Type ``command`` into a new JupyterLab terminal of the user's server; returns its output."""
+        import websocket
+
+        name = self.server("POST", "api/terminals").json()["name"]
+        ws_url = self.base.replace("http", "ws", 1) + f"user/{self.name}/terminals/websocket/{name}"
+        ws = websocket.create_connection(ws_url, header=[f"Authorization: token {self.token}"], timeout=timeout)
+        end = f"__done_{secrets.token_hex(4)}__"
+        try:
+            ws.send(json.dumps(["stdin", f"{command}; echo {end[:4]}''{end[4:]}\r"]))
+            out = ""
+            deadline = time.monotonic() + timeout
+            while end not in out and time.monotonic() < deadline:
+                msg = json.loads(ws.recv())
+                if msg[0] == "stdout":
+                    out += msg[1]
+            if end not in out:
+                raise TimeoutError(f"{command!r} did not finish in a terminal of {self.name}:\n{out}")
+            return out.split(end)[0]
+        finally:
+            ws.close()
+            self.server("DELETE", f"api/terminals/{name}")
