@@ -90,7 +90,7 @@ def main() -> int:
         print(f"load average before: {' '.join(f'{x:.1f}' for x in psutil.getloadavg())} "
               f"({psutil.cpu_count()} cores; wall times grow with the load, CPU seconds do not)")
         proc, first, first_cpu = start(settings, log)
-        hub.stop_hub(proc)
+        hub.stop_hub(proc, state=settings.state)
         proc, second, second_cpu = start(settings, log)
         try:
             base_procs = [psutil.Process(proc.pid), *psutil.Process(proc.pid).children(recursive=True)]
@@ -143,7 +143,7 @@ def main() -> int:
             print(f"2 cores: {2 * 60 / cpu_total:.0f} trainees can log in and open their first pages per minute")
             print(f"load average after: {' '.join(f'{x:.1f}' for x in psutil.getloadavg())}")
         finally:
-            hub.stop_hub(proc)
+            hub.stop_hub(proc, state=settings.state)
     return 0
 
 

@@ -14,8 +14,8 @@ Environment (``mhkurs hub`` sets all of it):
     MHKURS_HUB_IP / _PORT       public address (127.0.0.1:8000)
     MHKURS_HUB_INTERNAL_PORT    the hub's own port behind the proxy (8081)
     MHKURS_HUB_PROXY_API_PORT   configurable-http-proxy's API port (8001)
-    MHKURS_HUB_LEARNERS         learner user names, comma separated (group "learners")
-    MHKURS_HUB_INSTRUCTORS      instructor user names (group "instructors")
+    MHKURS_HUB_LEARNERS         trial learner user names, comma separated (group "learners")
+    MHKURS_HUB_INSTRUCTORS      trial instructor user names (group "instructors")
     MHKURS_COURSE_ID            nbgrader course id (menneskehandel)
     MHKURS_GRADEBOOK_URL        nbgrader's db_url: postgresql://... for a class; default SQLite
 
@@ -53,8 +53,10 @@ def _names(var: str, default: str) -> list[str]:
     return [n.strip() for n in os.environ.get(var, default).split(",") if n.strip()]
 
 
-LEARNERS = _names("MHKURS_HUB_LEARNERS", "deltaker1,deltaker2,deltaker3")
-INSTRUCTORS = _names("MHKURS_HUB_INSTRUCTORS", "instruktor")
+# Trial accounts (set by `mhkurs hub`). Empty for a real class: the identity provider or the
+# hub's admin page puts users in the groups.
+LEARNERS = _names("MHKURS_HUB_LEARNERS", "")
+INSTRUCTORS = _names("MHKURS_HUB_INSTRUCTORS", "")
 
 # --- network: the proxy in front, the hub behind it -------------------------------------------
 IP = os.environ.get("MHKURS_HUB_IP", "127.0.0.1")
@@ -105,7 +107,7 @@ c.JupyterHub.template_vars = {
     "announcement_login": "Prøveoppsett av kurset: logg inn med en av prøvekontoene instruktøren har fått.",
     # the hub's home page: the way from the course pages to the graded assignments in JupyterLab
     "announcement_home": 'Innleveringsoppgaver: åpne <a href="user-redirect/lab">JupyterLab</a> og velg '
-                         "Nbgrader → Assignments. Kurset: trykk «Start My Server».",
+                         "Nbgrader → Assignment List. Kurset: trykk «My Server» (eller «Start My Server»).",
 }
 
 # --- each user's server ---------------------------------------------------------------------------

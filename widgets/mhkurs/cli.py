@@ -175,7 +175,7 @@ def cmd_hub(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         return 0
     finally:
-        hub.stop_hub(proc)
+        hub.stop_hub(proc, state=settings.state)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import secrets
 import shutil
 import signal
@@ -51,9 +52,17 @@ def ensure_proxy() -> Path:
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free port below Linux's ephemeral range (32768+), where kernels and clients take theirs,
+    so that nothing else grabs it between this check and the hub binding it."""
+    for _ in range(200):
+        port = random.randrange(20000, 32000)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port between 20000 and 32000")
 
 
 def accounts(state: Path, learners=TRIAL_LEARNERS, instructors=TRIAL_INSTRUCTORS) -> dict[str, dict[str, str]]:
@@ -151,8 +160,31 @@ def wait_for_hub(settings: HubSettings, proc: subprocess.Popen | None = None, ti
     raise TimeoutError(f"JupyterHub did not answer at {url} within {timeout:.0f} s")
 
 
-def stop_hub(proc: subprocess.Popen, timeout: float = 60) -> None:
-    """Stop the hub: SIGTERM lets it stop the user servers and the proxy; then its whole group."""
+def hub_processes(state: Path) -> list:
+    """Processes of this hub: the proxy and user servers and kernels (their command line or
+    environment names the state folder). Used to clean up after a hub that did not stop them."""
+    import psutil
+
+    mark, found = str(Path(state).resolve()), []
+    for p in psutil.process_iter(["pid", "cmdline"]):
+        try:
+            if p.pid == os.getpid() or p.status() == psutil.STATUS_ZOMBIE:
+                continue
+            text = " ".join(p.info["cmdline"] or [])
+            try:
+                text += " " + " ".join(p.environ().values())
+            except psutil.AccessDenied:
+                pass
+            if mark in text:
+                found.append(p)
+        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+            continue
+    return found
+
+
+def stop_hub(proc: subprocess.Popen, timeout: float = 60, state: Path | None = None) -> None:
+    """Stop the hub: SIGTERM lets it stop the user servers and the proxy; then its whole group,
+    and (with ``state``) whatever else it started and left behind, e.g. after a crash."""
     if proc.poll() is None:
         proc.send_signal(signal.SIGTERM)
         try:
@@ -164,6 +196,15 @@ def stop_hub(proc: subprocess.Popen, timeout: float = 60) -> None:
     except ProcessLookupError:
         pass
     proc.wait()
+    if state is not None:
+        import psutil
+
+        left = hub_processes(state)
+        for p in left:
+            p.terminate()
+        _, alive = psutil.wait_procs(left, timeout=10)
+        for p in alive:
+            p.kill()
 
 
 def print_trial(settings: HubSettings, accts: dict[str, dict[str, str]]) -> None:
