@@ -243,7 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
     hb.add_argument("--learners", default="deltaker1,deltaker2,deltaker3", help="trial learner user names")
     hb.add_argument("--instructors", default="instruktor", help="trial instructor user names")
     hb.add_argument("--gradebook", default="",
-                    help="nbgrader db_url, e.g. postgresql://user:pw@host/db (default: SQLite in the course folder)")
+                    help="nbgrader db_url, e.g. postgresql+psycopg://user:pw@host/db (default: SQLite in the course folder)")
     hb.add_argument("--quiet", action="store_true", help="do not show the hub's log")
     hb.set_defaults(func=cmd_hub)
 
