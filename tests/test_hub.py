@@ -250,6 +250,8 @@ def test_an_assignment_from_release_to_feedback(klass):
     # The instructor generates and releases the assignment (formgrader's buttons).
     _ok(teacher.server("POST", f"formgrader/api/assignment/{a}/assign"))
     _ok(teacher.server("POST", f"formgrader/api/assignment/{a}/release"))
+    listed = teacher.server("GET", "formgrader/api/assignments").json()  # formgrader's Manage Assignments
+    assert {x["name"]: x["status"] for x in listed}[a] == "released"
 
     # Each trainee sees it in the Assignments tab, fetches it, answers in JupyterLab, submits.
     expected = {}
