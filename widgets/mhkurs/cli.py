@@ -1,10 +1,11 @@
-"""Command line: ``mhkurs check``, ``serve``, ``assessments`` and ``audit``."""
+"""Command line: ``mhkurs check``, ``serve``, ``assessments``, ``audit`` and ``hub``."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -178,6 +179,33 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 1 if findings else 0
 
 
+def cmd_hub(args: argparse.Namespace) -> int:
+    from . import hub
+
+    settings = hub.HubSettings(
+        state=Path(args.state).expanduser().resolve(), ip=args.host, port=args.port,
+        hub_port=args.port + 81,
+        proxy_api_port=args.port + 1, gradebook_url=args.gradebook,
+        learners=tuple(n.strip() for n in args.learners.split(",") if n.strip()),
+        instructors=tuple(n.strip() for n in args.instructors.split(",") if n.strip()))
+    try:
+        load_bank()
+    except BankError as exc:
+        print(f"mhkurs hub: the content bank is invalid, not starting.\n{exc}", file=sys.stderr)
+        return 1
+    print("Starter kursplattformen (JupyterHub) ...", flush=True)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stopped by a service manager: stop the hub too
+    proc = hub.start_hub(settings, log=None if args.quiet else sys.stderr)
+    try:
+        hub.wait_for_hub(settings, proc)
+        hub.print_trial(settings, hub.accounts(settings.state, settings.learners, settings.instructors))
+        return proc.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        hub.stop_hub(proc, state=settings.state)
+
+
 def cmd_nginx_conf(args: argparse.Namespace) -> int:
     from .serving.proxy import nginx_conf
 
@@ -227,6 +255,17 @@ def build_parser() -> argparse.ArgumentParser:
     aud.add_argument("assignment")
     aud.add_argument("--course", default=str(REPO_ROOT / "assessments"), help="nbgrader course folder")
     aud.set_defaults(func=cmd_audit)
+
+    hb = sub.add_parser("hub", help="start JupyterHub locally for a trial class (prints the address and trial accounts)")
+    hb.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0: reachable from other machines)")
+    hb.add_argument("--port", type=int, default=8000)
+    hb.add_argument("--state", default="~/mhkurs-hub", help="folder for homes, exchange, course folder and hub database")
+    hb.add_argument("--learners", default="deltaker1,deltaker2,deltaker3", help="trial learner user names")
+    hb.add_argument("--instructors", default="instruktor", help="trial instructor user names")
+    hb.add_argument("--gradebook", default="",
+                    help="nbgrader db_url, e.g. postgresql+psycopg://user:pw@host/db (default: SQLite in the course folder)")
+    hb.add_argument("--quiet", action="store_true", help="do not show the hub's log")
+    hb.set_defaults(func=cmd_hub)
 
     proxy = sub.add_parser("nginx-conf", help="print an nginx.conf for several course servers (sticky, gzip, cache)")
     proxy.add_argument("--replica", action="append", required=True, metavar="NAME=HOST:PORT",
