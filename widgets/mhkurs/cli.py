@@ -13,6 +13,7 @@ from pathlib import Path
 from .bank.loader import DEFAULT_CONTENT_DIR, REPO_ROOT, BankError, load_bank
 
 LANDING = "course/index.ipynb"
+STATEMENT = "course/tilgjengelighet.ipynb"  # the accessibility statement (tilgjengelighetserklæring)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -32,7 +33,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def site_pages(bank=None) -> list[str]:
     """The notebooks learners may open: the landing page and the modules in the bank's manifest."""
     bank = bank or load_bank()
-    return [LANDING] + [m.notebook for m in sorted(bank.all("modules"), key=lambda m: m.number)]
+    return [LANDING] + [m.notebook for m in sorted(bank.all("modules"), key=lambda m: m.number)] + [STATEMENT]
 
 
 def build_site(target: Path, bank=None) -> Path:
