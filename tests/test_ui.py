@@ -34,16 +34,36 @@ def text(widget) -> str:
 
 def test_scenario_player_clicks_through_to_debrief_and_restarts():
     view = show_case("jaeren-2008", module="m03-arbeidsliv")
-    buttons(view, "Be om å få snakke med hver arbeider alene, uten formannen.")[0].click()
-    assert "✔ God handling." in text(view)
+    first = "Be om å få snakke med hver arbeider alene, uten formannen."
+    buttons(view, first)[0].click()
+    page = text(view)
+    assert "✔ God handling." in page
+    # a story: step 1 stays, with the choice and its feedback under it, before step 2 and its question
+    assert page.index("Steg 1") < page.index(first) < page.index("✔ God handling.") < page.index("Steg 2")
+    assert page.count("Hva gjør du?") == 1 and page.index("Steg 2") < page.index("Hva gjør du?")
+    assert not buttons(view, first)  # a step taken cannot be taken again
     buttons(view, "Flere indikatorer peker mot tvangsarbeid og mulig menneskehandel.")[0].click()
     buttons(view, "Gi informasjon om rettigheter og hjelp, kontakt politiets menneskehandelsgruppe "
                   "og vurder avvergingsplikten.")[0].click()
     page = text(view)
     assert "Oppsummering" in page and "Klassifisering:</strong> Menneskehandel" in page
     assert "straffeloven 1902 § 224" in page and "Avvergingsplikt" in page
-    buttons(view, "Start på nytt")[0].click()
-    assert "Oppsummering" not in text(view)
+    assert page.index("Steg 3") < page.index("Oppsummering")  # the last feedback comes before the debrief
+    assert "Veien du valgte" in page and page.count("✔ God handling.") == 6  # 3 steps + 3 in the review
+    buttons(view, "Spill saken på nytt")[0].click()
+    page = text(view)
+    assert "Oppsummering" not in page and "Steg 2" not in page and "Steg 1" in page
+
+
+def test_scenario_debrief_names_the_better_choice_for_a_weak_one():
+    view = show_case("bergen-2010")
+    buttons(view, "Behandle saken som dokumentfalsk og forbered bortvisning.")[0].click()
+    while not buttons(view, "Spill saken på nytt"):
+        buttons(view)[0].click()
+    page = text(view)
+    review = page[page.index("Veien du valgte"):]
+    assert "Bedre valg:" in review
+    assert "Snakk med henne alene, med kvalifisert tolk" in review
 
 
 def test_every_control_is_labelled():

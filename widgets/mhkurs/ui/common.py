@@ -45,9 +45,8 @@ def bullet_list(items) -> str:
 
 
 def button(label: str, tooltip: str | None = None, style: str = "") -> w.Button:
-    """A button whose text wraps (theme CSS); the tooltip defaults to nothing extra, since a tooltip
-    that repeats the label is read twice by screen readers."""
-    b = w.Button(description=label, tooltip=tooltip if tooltip and tooltip != label else None, button_style=style,
+    """A button whose text wraps (theme CSS .mh-button; ipywidgets' own buttons cut long text)."""
+    b = w.Button(description=label, tooltip=tooltip or label, button_style=style,
                  layout=w.Layout(width="auto", height="auto"))
     b.add_class("mh-button")
     return b

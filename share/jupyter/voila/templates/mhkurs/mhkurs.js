@@ -173,7 +173,7 @@
     return found;
   }
 
-  var pending = null;
+  var pending = null, toSpeak = [], toFocus = [];
   function onMutations(mutations) {
     var added = newlyAdded(mutations);
     mutations.forEach(function (m) {
@@ -182,30 +182,33 @@
       }
     });
     if (added.length) added.forEach(fixAria);
-    if (!state.acted) return;
-    var speak = within(added, ".mh-verdict, [data-mh-announce]").filter(function (el) {
-      return !el.closest(".mh-history");
+    if (!state.acted || !added.length) return;
+    /* Collect over the mutation batches of one update, then act once. */
+    within(added, ".mh-verdict, [data-mh-announce]").forEach(function (el) {
+      if (!el.closest(".mh-history") && toSpeak.indexOf(el) < 0) toSpeak.push(el);
     });
-    var focusTo = within(added, "[data-mh-focus]");
+    within(added, "[data-mh-focus]").forEach(function (el) { toFocus.push(el); });
     if (pending) window.clearTimeout(pending);
-    pending = window.setTimeout(function () {
-      pending = null;
-      if (focusTo.length) {
-        var target = focusTo[focusTo.length - 1];
-        if (document.contains(target)) {
-          if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
-          target.focus({ preventScroll: false });
-        }
-      } else if (document.activeElement === document.body && state.lastBox && document.contains(state.lastBox)) {
-        var h = state.lastBox.querySelector("[data-mh-focus], h3, h2");
-        if (h) { if (!h.hasAttribute("tabindex")) h.setAttribute("tabindex", "-1"); h.focus(); }
-      }
-      if (speak.length) {
-        announce(speak.map(function (el) {
-          return el.getAttribute("data-mh-announce") || el.textContent.trim();
-        }).filter(Boolean).join(" "));
-      }
-    }, 80);
+    pending = window.setTimeout(settle, 120);
+  }
+  function settle() {
+    pending = null;
+    var focusTo = toFocus.filter(function (el) { return document.contains(el); });
+    var speak = toSpeak.filter(function (el) { return document.contains(el); });
+    toFocus = []; toSpeak = [];
+    if (focusTo.length) {
+      var target = focusTo[focusTo.length - 1];
+      if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+      target.focus();  /* scrolls only as far as needed: the feedback just above stays in view */
+    } else if (document.activeElement === document.body && state.lastBox && document.contains(state.lastBox)) {
+      var h = state.lastBox.querySelector("[data-mh-focus], h3:not([hidden]), h2, h4");
+      if (h) { if (!h.hasAttribute("tabindex")) h.setAttribute("tabindex", "-1"); h.focus(); }
+    }
+    if (speak.length) {
+      announce(speak.map(function (el) {
+        return el.getAttribute("data-mh-announce") || el.textContent.trim();
+      }).filter(Boolean).join(" "));
+    }
   }
 
   function markActed(ev) {
