@@ -21,12 +21,6 @@
       document.body.classList.add("mh-offline");
     }
   }
-  function showFound() {
-    state.lost = false;
-    var b = banner();
-    if (b) b.hidden = true;
-    document.body.classList.remove("mh-offline");
-  }
   window.mhShowLostConnection = showLost;
 
   window.addEventListener("pagehide", function () { state.leaving = true; });
@@ -63,14 +57,15 @@
     var ws = protocols === undefined ? new NativeWS(url) : new NativeWS(url, protocols);
     if (/\/api\/kernels\/[^/]+\/channels/.test(String(url))) {
       state.kernelSockets += 1;
-      ws.addEventListener("open", function () { if (state.lost) showFound(); });
+      /* No "all is well" on reconnect: the server may have restarted the kernel, which then no longer
+         knows this page's exercises. Once lost, the page asks to be reloaded. */
       ws.addEventListener("close", function () {
-        showLost("Kontakten med kurstjeneren ble avbrutt (tjeneren kan ha startet på nytt, eller maskinen kan ha vært i dvale).");
+        showLost("Kontakten med kurstjeneren ble avbrutt (tjeneren kan ha startet på nytt, eller maskinen har vært i dvale), så knappene på siden virker ikke lenger.");
       });
       ws.addEventListener("message", function (ev) {
         var s = kernelStatus(ev.data);
         if (s === "dead" || s === "restarting" || s === "autorestarting") {
-          showLost("Kurssiden mistet det den hadde husket om øvelsene dine (tjeneren startet siden på nytt).");
+          showLost("Kurstjeneren startet siden på nytt, og øvelsene på siden virker ikke lenger.");
         }
       });
     }
@@ -120,7 +115,11 @@
 
   function fixAria(root) {
     if (!root.querySelectorAll) return;
-    dedupeHeadings(root);
+    [dedupeHeadings, fixRadios, fixCheckGroups, fixToggles].forEach(function (fix) {
+      try { fix(root); } catch (e) { if (window.console) console.warn("mhkurs: " + e); }
+    });
+  }
+  function fixRadios(root) {
     root.querySelectorAll(".widget-radio-box").forEach(function (box) {
       if (box.getAttribute("role") === "radiogroup") return;
       box.setAttribute("role", "radiogroup");
@@ -132,6 +131,8 @@
       if (lab && lab.textContent.trim()) { if (!lab.id) lab.id = uid("mh-l"); ids.push(lab.id); }
       if (ids.length) box.setAttribute("aria-labelledby", ids.join(" "));
     });
+  }
+  function fixCheckGroups(root) {
     root.querySelectorAll(".widget-vbox").forEach(function (vb) {
       var kids = vb.children;
       if (!kids.length || vb.getAttribute("role")) return;
@@ -143,6 +144,8 @@
         vb.setAttribute("aria-labelledby", prev.id);
       }
     });
+  }
+  function fixToggles(root) {
     root.querySelectorAll(".widget-toggle-buttons").forEach(function (tb) {
       var lab = tb.querySelector(":scope > .widget-label");
       var group = tb.querySelector(".widget-toggle-buttons > div, .widget-toggle-buttons .widget-inline-hbox") || tb;
@@ -173,7 +176,7 @@
     return found;
   }
 
-  var pending = null, toSpeak = [], toFocus = [];
+  var pending = null, ariaPending = null, toSpeak = [], toFocus = [];
   function onMutations(mutations) {
     var added = newlyAdded(mutations);
     mutations.forEach(function (m) {
@@ -181,7 +184,10 @@
         m.target.setAttribute("aria-pressed", m.target.classList.contains("mod-active") ? "true" : "false");
       }
     });
-    if (added.length) added.forEach(fixAria);
+    if (added.length && !ariaPending) {
+      /* one pass over the page after a burst of changes: widgets add their children in several steps */
+      ariaPending = window.setTimeout(function () { ariaPending = null; fixAria(document.body); }, 40);
+    }
     if (!state.acted || !added.length) return;
     /* Collect over the mutation batches of one update, then act once. */
     within(added, ".mh-verdict, [data-mh-announce]").forEach(function (el) {
@@ -228,6 +234,7 @@
 
   function start() {
     fixAria(document.body);
+    window.addEventListener("load", function () { fixAria(document.body); });
     adoptShell();
     new MutationObserver(function (m) { adoptShell(); onMutations(m); }).observe(document.body, {
       childList: true, subtree: true, attributes: true, attributeFilter: ["class"]
