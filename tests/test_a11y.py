@@ -7,8 +7,10 @@ One Voila server for the module (the fixtures of test_browser.py); one page load
 
 from __future__ import annotations
 
+import time
+
 import pytest
-from test_browser import browser, page, server  # noqa: F401 (fixtures)
+from test_browser import browser, page, start_voila, stop  # noqa: F401 (fixtures)
 
 from mhkurs.cli import site_pages
 
@@ -43,6 +45,19 @@ MEASURE = """() => {
 }"""
 
 
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """Voila as for test_browser.py, once its kernel pool is full: a page opened while its pooled kernel
+    is still running the notebook may come without its exercise widgets (seen with Voila 0.5's pool)."""
+    proc, base, log = start_voila(tmp_path_factory)
+    modules = len(PAGES) - 2  # the landing page and the statement are not preheated
+    deadline = time.time() + 300
+    while log.read_text().count("is filled with") < modules and time.time() < deadline:
+        time.sleep(1)
+    yield base
+    stop(proc)
+
+
 def axe_violations(pg) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
@@ -67,6 +82,7 @@ def open_page(pg, server, notebook: str) -> None:
     pg.wait_for_function("() => !document.querySelector('#loading')")
     if notebook.startswith("modules/"):
         pg.wait_for_selector(".mh-module-end", state="attached")
+        pg.wait_for_selector(".mh-exercise .jupyter-button, .mh-exercise input", state="attached")
     elif notebook == PAGES[0]:
         pg.wait_for_selector(".mh-landing", state="attached")
     pg.wait_for_timeout(300)
