@@ -61,15 +61,16 @@ def url_prefix(base_url: str) -> str:
     return f"/{path}/" if path else "/"
 
 
-def voila_command(host: str, port: int, site: Path, preheat: bool = True, base_url: str = "/") -> list[str]:
-    """The Voila command line that serves the course pages in ``site`` (config: voila.json).
+def voila_command(host: str, port: int, site: Path, preheat: bool = True, base_url: str = "/",
+                  limits: list[str] | None = None) -> list[str]:
+    """The command line that serves the course pages in ``site`` (config: voila.json).
 
-    Run it with the repository root as working directory, where Voila finds voila.json.
-    ``preheat=False`` turns the kernel pool off (cold kernels), for measurements.
+    It runs Voila with the course's kernel caps (``mhkurs.serving``). Run it with the repository root
+    as working directory, where Voila finds voila.json. ``preheat=False`` turns the kernel pool off
+    (cold kernels), for measurements; ``limits`` are ``--CourseVoila.*`` options (see serve_limits).
     """
-    voila = shutil.which("voila", path=os.path.dirname(sys.executable)) or shutil.which("voila") or "voila"
     cmd = [
-        voila,
+        sys.executable, "-m", "mhkurs.serving",
         str(site),
         "--no-browser",
         f"--port={port}",
@@ -79,7 +80,17 @@ def voila_command(host: str, port: int, site: Path, preheat: bool = True, base_u
         cmd.append(f"--Voila.base_url={url_prefix(base_url)}")
     if not preheat:
         cmd.append("--VoilaConfiguration.preheat_kernel=False")
-    return cmd
+    return cmd + list(limits or [])
+
+
+def serve_limits(args: argparse.Namespace) -> list[str]:
+    """``--CourseVoila.*`` options from the serve command's kernel-cap arguments."""
+    options = {"max_kernels": args.max_kernels, "memory_mib": args.memory_mib,
+               "max_kernels_per_client": args.max_per_client, "unconnected_timeout": args.unconnected_timeout}
+    out = [f"--CourseVoila.{name}={value}" for name, value in options.items() if value is not None]
+    if args.behind_proxy:
+        out.append("--CourseVoila.trust_forwarded_for=True")
+    return out
 
 
 def voila_env() -> dict[str, str]:
@@ -167,7 +178,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         with tempfile.TemporaryDirectory(prefix="mhkurs-site-") as tmp:
             site = build_site(Path(tmp) / "site", bank)
-            cmd = voila_command(args.host, args.port, site, preheat=not args.no_preheat, base_url=args.base_url)
+            cmd = voila_command(args.host, args.port, site, preheat=not args.no_preheat, base_url=args.base_url,
+                                limits=serve_limits(args))
             # Its own session: Ctrl+C reaches only this process, which then stops Voila and its kernels in order.
             proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                     text=True, bufsize=1, start_new_session=True)
@@ -249,6 +261,14 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 1 if findings else 0
 
 
+def cmd_nginx_conf(args: argparse.Namespace) -> int:
+    from .serving.proxy import nginx_conf
+
+    replicas = dict(r.split("=", 1) for r in args.replica)
+    print(nginx_conf(replicas, args.listen, Path(args.prefix), user=args.user), end="")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mhkurs", description="Kurs i identifisering av mulige ofre for menneskehandel")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -265,6 +285,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-preheat", action="store_true",
                        help="no pool of preheated kernels (saves memory, pages open slower)")
     serve.add_argument("--verbose", action="store_true", help="show every line Voila logs")
+    caps = serve.add_argument_group("kernel caps (docs/HOSTING.md)")
+    caps.add_argument("--memory-mib", type=int, help="memory for kernels in MiB (default: 3/4 of the machine's)")
+    caps.add_argument("--max-kernels", type=int, help="live kernels, pool included (default: memory / 80 MiB)")
+    caps.add_argument("--max-per-client", type=int, help="live kernels per client address (default: 12)")
+    caps.add_argument("--unconnected-timeout", type=float,
+                      help="seconds before a page's kernel is shut down if no browser connected (default: 60)")
+    caps.add_argument("--behind-proxy", action="store_true",
+                      help="take the client address from X-Real-IP / X-Forwarded-For (only behind your own proxy)")
     serve.set_defaults(func=cmd_serve)
 
     assessments = sub.add_parser(
@@ -279,6 +307,14 @@ def build_parser() -> argparse.ArgumentParser:
     aud.add_argument("assignment")
     aud.add_argument("--course", default=str(REPO_ROOT / "assessments"), help="nbgrader course folder")
     aud.set_defaults(func=cmd_audit)
+
+    proxy = sub.add_parser("nginx-conf", help="print an nginx.conf for several course servers (sticky, gzip, cache)")
+    proxy.add_argument("--replica", action="append", required=True, metavar="NAME=HOST:PORT",
+                       help="a course server started with `mhkurs serve --behind-proxy`; repeat for each")
+    proxy.add_argument("--listen", default="80", help="address nginx listens on (default: 80)")
+    proxy.add_argument("--prefix", default="/var/lib/mhkurs-nginx", help="folder for nginx's pid, logs and temp files")
+    proxy.add_argument("--user", default="www-data", help="user nginx's workers run as")
+    proxy.set_defaults(func=cmd_nginx_conf)
 
     return parser
 

@@ -8,13 +8,9 @@ from __future__ import annotations
 import ipywidgets as w
 
 from ..bank import get_bank
-from ..logic.scenario import ScenarioRun
-from .common import VERDICT, box, bullet_list, button, para, record, t, verdict
-
-
-def branches(case) -> bool:
-    """True when the learner's choices lead to different next steps (the story really forks)."""
-    return any(len({c.next for c in s.choices}) > 1 for s in case.scenario.steps)
+from ..logic.scenario import ScenarioRun, branches
+from ..logic.sources import cite
+from .common import box, bullet_list, button, para, record, t, verdict
 
 
 def step_now_html(number: int, text) -> str:
@@ -74,35 +70,17 @@ def show_case(case_id: str, module: str | None = None) -> w.VBox:
     restart.on_click(do_restart)
     case = run.case
     head = [para(case.setting, "p", "mh-setting")]
+    if case.scenario.note:
+        head.append(para(case.scenario.note, "p", "mh-scenario-note"))
     if case.kind == "dom":
         head.append(para(f"{case.court}, {case.date}. Anvendt lov: {case.law_applied}. "
                          f"Gjeldende lov i dag: {case.law_today}."))
-    note = ("Valgene dine avgjør hvordan saken går videre." if branches(case)
+    note = ("Valgene dine påvirker hva som skjer videre." if branches(case)
             else "Saken går videre steg for steg; hvert valg du tar, får en vurdering.")
     head.append(para(note, "p", "mh-story-note"))
     render_current()
-    out = box(head + [story, current], title=f"Case: {case.title}")
+    out = box(head + [story, current], title=f"Sak: {case.title}")
     out.add_class("mh-scenario")
-    return out
-
-
-def path_review(run: ScenarioRun) -> list[dict]:
-    """Per step taken: the choice, its quality and, where it was not the best, the better choice.
-    Uses the engine's ``review()`` when it has one (contract 5), else the same from the path taken."""
-    if hasattr(run, "review"):
-        out = []
-        for r in run.review():
-            get = (lambda k, r=r: r.get(k) if isinstance(r, dict) else getattr(r, k, None))
-            out.append({"step": get("step"), "choice": get("choice"), "quality": get("quality"),
-                        "better": get("better")})
-        if all(x["choice"] is not None and x["quality"] for x in out):
-            return out
-    out = []
-    for taken in run.taken:
-        better = None
-        if taken.choice.quality != "god":
-            better = next((c for c in taken.step.choices if c.quality == "god"), None)
-        out.append({"step": taken.step, "choice": taken.choice, "quality": taken.choice.quality, "better": better})
     return out
 
 
@@ -114,16 +92,7 @@ def debrief_view(run: ScenarioRun) -> w.HTML:
         "<div class='mh-debrief-box'><h4 tabindex='-1' data-mh-focus>Oppsummering</h4>",
         f"<p data-mh-announce='Saken er ferdig. Dine valg: {got} av {most} poeng.'>"
         f"<strong>Dine valg:</strong> {got} av {most} poeng.</p>",
-        "<p><strong>Veien du valgte:</strong></p><ol class='mh-review'>",
-    ]
-    for r in path_review(run):
-        symbol, word = VERDICT[r["quality"]]
-        item = f"<li>{t(r['choice'].label)} <span class='mh-review-q'>{symbol} {word}.</span>"
-        if r.get("better") is not None:
-            item += f"<br><em>Bedre valg:</em> {t(r['better'].label)}"
-        html.append(item + "</li>")
-    html += [
-        "</ol>",
+        review_html(d["review"]),
         f"<p class='mh-debrief'>{t(case.debrief)}</p>",
         f"<p><strong>Klassifisering:</strong> {t(d['classification'].label)}</p>",
     ]
@@ -131,6 +100,20 @@ def debrief_view(run: ScenarioRun) -> w.HTML:
         html.append("<p><strong>Plikter:</strong></p>" + bullet_list(f"{x.title} ({x.legal_basis})" for x in d["duties"]))
     if d["indicators"]:
         html.append("<p><strong>Indikatorer i saken:</strong></p>" + bullet_list(i.text for i in d["indicators"]))
-    html.append("<p class='mh-source'><em>Kilde: " + t("; ".join(f"{s.file}, {s.ref}" for s in case.source))
-                + "</em></p></div>")
+    html.append("<p class='mh-source'><em>Kilde: " + t(cite(get_bank(), case.source)) + "</em></p></div>")
     return w.HTML("".join(html))
+
+
+QUALITY_LABEL = {"god": "✔ Godt valg", "delvis": "◐ Delvis riktig", "svak": "✘ Svakt valg"}  # symbol + word
+
+
+def review_html(review) -> str:
+    """The learner's own path, choice by choice, with the better choice where one was not good."""
+    items = []
+    for r in review:
+        line = (f"<li class='mh-review-{r.quality}'><strong>{QUALITY_LABEL[r.quality]}:</strong> "
+                f"«{t(r.choice.label)}» – {t(r.feedback)}")
+        if r.better is not None:
+            line += f"<br><em>Bedre valg:</em> «{t(r.better.label)}» – {t(r.better_why)}"
+        items.append(line + "</li>")
+    return "<p><strong>Gjennomgang av valgene dine:</strong></p><ol class='mh-review'>" + "".join(items) + "</ol>"
