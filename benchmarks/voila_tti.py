@@ -81,7 +81,9 @@ def start_server(site: Path, preheat: bool, root: Path = REPO_ROOT, probe: str =
     if root != REPO_ROOT:
         env["JUPYTER_PATH"] = os.pathsep.join([str(root / "share" / "jupyter"), env.get("JUPYTER_PATH", "")])
         env["PYTHONPATH"] = os.pathsep.join([str(root / "widgets"), env.get("PYTHONPATH", "")])
-    proc = subprocess.Popen(voila_command("127.0.0.1", port, site, preheat=preheat), cwd=root, env=env,
+    # one benchmark client opens far more pages than the per-learner kernel cap allows
+    limits = ["--CourseVoila.max_kernels_per_client=1000"]
+    proc = subprocess.Popen(voila_command("127.0.0.1", port, site, preheat=preheat, limits=limits), cwd=root, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}/voila/render/"
     for _ in range(360):
