@@ -110,6 +110,7 @@ SERVE_NOISE = (
     "Jupyter is migrating its paths", "platformdirs", "DeprecationWarning", "warnings.warn(",
     "Kernel started:", "Kernel shutdown:", "Starting kernel", "Culling kernel", "Handle signal",
     "Serving static files from", "Use Control-C to stop",
+    "MissingIDFieldWarning", "will stop doing so in the future", "_validate(nbdict",  # nbformat on old notebooks
 )
 
 
