@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from test_browser import free_port  # noqa: E402
 
 from mhkurs.bank.loader import REPO_ROOT  # noqa: E402
-from mhkurs.cli import LANDING, build_site, voila_command, voila_env  # noqa: E402
+from mhkurs.cli import build_site, voila_command, voila_env  # noqa: E402
 
 PAGE = "modules/01-hva-er-menneskehandel.ipynb"
 POOL = 9

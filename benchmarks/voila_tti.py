@@ -3,6 +3,12 @@ cold and with Voila's preheated kernel pool, memory per live kernel, and a load 
 learner sessions (loopback only, at most 30).
 
     .venv/bin/python benchmarks/voila_tti.py [--runs 5] [--load 30] [--mode both|cold|pool]
+    .venv/bin/python benchmarks/voila_tti.py --compare [--before main] [--runs 5] [--pages 3]
+
+``--compare`` measures, in one run and with the pool: the course as it is now ("after"), the course at git
+ref ``--before`` ("before", exported with ``git archive``, served with its own template and package), and a
+notebook with one button served the same way ("floor": Voila, the course's template and voila.json, nothing
+of the course). It prints p50/p95 per page and the ratio of each page's p95 to the floor's p95 (goal: 1.2).
 
 "cold" starts Voila with --no-preheat (every visit starts and runs a fresh kernel); "pool" uses
 voila.json as shipped (one preheated kernel per module page; the landing page is never preheated
@@ -13,6 +19,9 @@ page are spaced by --gap seconds so the pool can refill, as it would between lea
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -27,7 +36,7 @@ from test_browser import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402
 from mhkurs.bank.loader import REPO_ROOT  # noqa: E402
 from mhkurs.cli import LANDING, build_site, site_pages, voila_command, voila_env  # noqa: E402
 
-READY = ".mh-content, .mh-exercise, .mh-landing"
+READY = ".mh-content, .mh-exercise, .mh-landing, .mh-floor"
 # Records, in the page itself, when the first course widget became visible (ms since navigation).
 MARK_READY = """
 (() => {
@@ -64,16 +73,22 @@ def ready_seconds(page, timeout_s: float = 180) -> float:
     return page.evaluate("window.__mhReady") / 1000
 
 
-def start_server(site: Path, preheat: bool):
+def start_server(site: Path, preheat: bool, root: Path = REPO_ROOT, probe: str = LANDING):
+    """Voila as ``mhkurs serve`` starts it; ``root`` is the checkout whose voila.json, template and package serve."""
     port = free_port()
     env = voila_env()
     env["MHKURS_PROGRESS_FILE"] = ""
-    proc = subprocess.Popen(voila_command("127.0.0.1", port, site, preheat=preheat), cwd=REPO_ROOT, env=env,
+    if root != REPO_ROOT:
+        env["JUPYTER_PATH"] = os.pathsep.join([str(root / "share" / "jupyter"), env.get("JUPYTER_PATH", "")])
+        env["PYTHONPATH"] = os.pathsep.join([str(root / "widgets"), env.get("PYTHONPATH", "")])
+    # one benchmark client opens far more pages than the per-learner kernel cap allows
+    limits = ["--CourseVoila.max_kernels_per_client=1000"]
+    proc = subprocess.Popen(voila_command("127.0.0.1", port, site, preheat=preheat, limits=limits), cwd=root, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}/voila/render/"
     for _ in range(360):
         try:
-            urllib.request.urlopen(base + LANDING, timeout=30)
+            urllib.request.urlopen(base + probe, timeout=30)
             break
         except OSError:
             time.sleep(0.5)
@@ -132,13 +147,96 @@ def load(browser, base: str, pages: list[str], n: int, label: str) -> None:
         ctx.close()
 
 
+FLOOR_NOTEBOOK = {
+    "cells": [{"cell_type": "code", "execution_count": None, "id": "f0", "metadata": {}, "outputs": [],
+               "source": ["import ipywidgets as w\n", "b = w.Button(description='Klikk')\n", "b.add_class('mh-floor')\n", "b"]}],
+    "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+                 "language_info": {"name": "python"}, "title": "Gulv"},
+    "nbformat": 4, "nbformat_minor": 5}
+
+
+def tti(browser, base: str, nb: str, runs: int, gap: float) -> list[float]:
+    """First visits (empty browser cache) to one page, spaced so the pool can refill."""
+    out = []
+    for _ in range(runs):
+        ctx, page = open_page(browser, base + nb)
+        out.append(ready_seconds(page))
+        ctx.close()
+        time.sleep(gap)
+    return out
+
+
+def export_ref(ref: str, target: Path) -> Path:
+    """The repository at ``ref`` (git archive), to serve the course as it was."""
+    target.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", ref], cwd=REPO_ROOT, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target
+
+
+def pool_fill_wait(pages: int) -> None:
+    time.sleep(max(10.0, 3.0 * pages))
+
+
+def compare(args) -> None:
+    from playwright.sync_api import sync_playwright
+
+    pages = site_pages()[: args.pages] if args.pages else site_pages()
+    results: dict[str, dict[str, list[float]]] = {}
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
+        tmp = Path(tmp)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        floor_site = tmp / "floor"
+        floor_site.mkdir()
+        (floor_site / "floor.ipynb").write_text(json.dumps(FLOOR_NOTEBOOK), encoding="utf-8")
+        variants = [("floor", floor_site, REPO_ROOT, ["floor.ipynb"]), ("after", build_site(tmp / "site"), REPO_ROOT, pages)]
+        if args.before != "none":
+            old = export_ref(args.before, tmp / "before")
+            old_site = tmp / "before-site"
+            for rel in pages:
+                if (old / rel).exists():
+                    (old_site / rel).parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(old / rel, old_site / rel)
+            variants.insert(1, ("before", old_site, old, [p for p in pages if (old / p).exists()]))
+        for name, site, root, nbs in variants:
+            proc, base = start_server(site, preheat=True, root=root, probe=nbs[0])
+            try:
+                pool_fill_wait(len(nbs))
+                ctx, page = open_page(browser, base + nbs[0])  # warm-up: first imports, caches
+                ready_seconds(page)
+                ctx.close()
+                time.sleep(args.gap)
+                results[name] = {nb: tti(browser, base, nb, args.runs, args.gap) for nb in nbs}
+            finally:
+                proc.terminate()
+                proc.wait(30)
+        browser.close()
+    floor = results["floor"]["floor.ipynb"]
+    load = os.getloadavg()[0]
+    print(f"\nTime to first interactive widget with the preheated pool, first visits, {args.runs} per page "
+          f"(load average at the end {load:.1f} on {os.cpu_count()} cores: the machine is shared, compare within this run)")
+    print(f"{'page':45} {'before p50':>10} {'p95':>6} {'after p50':>10} {'p95':>6} {'p95/floor':>10}")
+    print(f"{'floor (one button, same server setup)':45} {'':>10} {'':>6} {statistics.median(floor):10.2f} {p95(floor):6.2f} {1.0:10.2f}")
+    for nb in pages:
+        after = results["after"][nb]
+        before = results.get("before", {}).get(nb)
+        b50, b95 = (f"{statistics.median(before):10.2f}", f"{p95(before):6.2f}") if before else (f"{'-':>10}", f"{'-':>6}")
+        print(f"{nb:45} {b50} {b95} {statistics.median(after):10.2f} {p95(after):6.2f} {p95(after) / p95(floor):10.2f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--load", type=int, default=0, help="concurrent sessions for the load run (max 30)")
     ap.add_argument("--mode", choices=["both", "cold", "pool"], default="both")
     ap.add_argument("--gap", type=float, default=4.0, help="seconds between visits with the pool")
+    ap.add_argument("--compare", action="store_true", help="before/after/floor with the pool (see above)")
+    ap.add_argument("--before", default="main", help="git ref of the 'before' course, or 'none'")
+    ap.add_argument("--pages", type=int, default=0, help="only the first N course pages (0: all)")
     args = ap.parse_args()
+    if args.compare:
+        compare(args)
+        return
     from playwright.sync_api import sync_playwright
 
     pages = site_pages()

@@ -31,7 +31,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_voila(tmp_path_factory, **env_extra):
+# One test client opens more course pages than one learner may hold at once (the kernel caps).
+TEST_LIMITS = ["--CourseVoila.max_kernels_per_client=200"]
+
+
+def start_voila(tmp_path_factory, limits: list[str] | None = None, **env_extra):
     """Start Voila as ``mhkurs serve`` does (site folder, voila.json, template); yield its base URL."""
     port = free_port()
     env = voila_env()
@@ -39,7 +43,8 @@ def start_voila(tmp_path_factory, **env_extra):
     env.update(env_extra)
     site = build_site(tmp_path_factory.mktemp("site"))
     log = open(tmp_path_factory.mktemp("log") / "voila.log", "w")
-    proc = subprocess.Popen(voila_command("127.0.0.1", port, site), cwd=REPO_ROOT, env=env, stdout=log, stderr=log)
+    proc = subprocess.Popen(voila_command("127.0.0.1", port, site, limits=TEST_LIMITS if limits is None else limits),
+                            cwd=REPO_ROOT, env=env, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 90
     while True:

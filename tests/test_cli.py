@@ -4,14 +4,14 @@ from pathlib import Path
 
 from mhkurs.bank import get_bank
 from mhkurs.bank.loader import REPO_ROOT
-from mhkurs.cli import LANDING, RECORD_PAGES, build_site, main, record_store, voila_command, voila_env
+from mhkurs.cli import LANDING, RECORD_PAGES, STATEMENT, build_site, main, record_store, voila_command, voila_env
 
 
 def test_the_served_site_holds_only_the_course_pages(tmp_path):
     site = build_site(tmp_path / "site")
     served = sorted(str(p.relative_to(site)) for p in site.rglob("*") if p.is_file() or p.is_symlink())
     modules = sorted(m.notebook for m in get_bank().all("modules"))
-    assert served == sorted([LANDING, *modules, *RECORD_PAGES])
+    assert served == sorted([LANDING, *modules, *RECORD_PAGES, STATEMENT])
     for rel in served:
         assert (site / rel).read_bytes() == (REPO_ROOT / rel).read_bytes()
     build_site(tmp_path / "site")  # rebuilding over an existing site works

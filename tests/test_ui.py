@@ -40,8 +40,14 @@ def text(widget) -> str:
 
 def test_scenario_player_clicks_through_to_debrief_and_restarts():
     view = show_case("jaeren-2008", module="m03-arbeidsliv")
-    buttons(view, "Be om å snakke med hver arbeider for seg, uten formannen.")[0].click()
-    assert "✔ God handling." in text(view)
+    first = "Be om å snakke med hver arbeider for seg, uten formannen."
+    buttons(view, first)[0].click()
+    page = text(view)
+    assert "✔ God handling." in page
+    # a story: step 1 stays, with the choice and its feedback under it, before step 2 and its question
+    assert page.index("Steg 1") < page.index(first) < page.index("✔ God handling.") < page.index("Steg 2")
+    assert page.count("Hva gjør du?") == 1 and page.index("Steg 2") < page.index("Hva gjør du?")
+    assert not buttons(view, first)  # a step taken cannot be taken again
     buttons(view, "Mulig tvangsarbeid: falskt pass, trusler og ingen reell vei ut.")[0].click()
     buttons(view, "Gi ham informasjon og ROSAs nummer, og be politiet følge opp.")[0].click()
     page = text(view)
@@ -49,8 +55,21 @@ def test_scenario_player_clicks_through_to_debrief_and_restarts():
     assert "Gjennomgang av valgene dine" in page and "Godt valg:" in page
     assert "straffeloven 1902 § 224" in page and "Sett voksne i kontakt med hjelpeapparatet" in page
     assert "Valgene dine påvirker hva som skjer videre." in page and "konstruert for øvelsen" in page
-    buttons(view, "Start på nytt")[0].click()
-    assert "Oppsummering" not in text(view)
+    assert page.index("Steg 3") < page.index("Oppsummering")  # the last feedback comes before the debrief
+    buttons(view, "Spill saken på nytt")[0].click()
+    page = text(view)
+    assert "Oppsummering" not in page and "Steg 2" not in page and "Steg 1" in page
+
+
+def test_scenario_debrief_names_the_better_choice_for_a_weak_one():
+    view = show_case("bergen-2010")
+    buttons(view, "Behandle saken som dokumentfalsk, og forbered bortvisning.")[0].click()
+    while not buttons(view, "Spill saken på nytt"):
+        buttons(view)[0].click()
+    page = text(view)
+    review = page[page.index("Gjennomgang av valgene dine"):]
+    assert "✘ Svakt valg:" in review and "Bedre valg:" in review
+    assert "Ta henne med til et eget rom, og be om en kvalifisert tolk." in review
 
 
 def test_every_control_is_labelled():

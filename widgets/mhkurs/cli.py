@@ -17,6 +17,7 @@ LANDING = "course/index.ipynb"
 RECORD_PAGES = ["course/forhandstest.ipynb", "course/sluttest.ipynb", "course/kursbevis.ipynb",
                 "course/feltkort.ipynb", "course/repetisjon.ipynb"]  # the learner's record: tests, certificate, ...
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+STATEMENT = "course/tilgjengelighet.ipynb"  # the accessibility statement (tilgjengelighetserklæring)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -36,7 +37,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 def site_pages(bank=None) -> list[str]:
     """The notebooks learners may open: the landing page and the modules in the bank's manifest."""
     bank = bank or load_bank()
-    return [LANDING] + [m.notebook for m in sorted(bank.all("modules"), key=lambda m: m.number)] + RECORD_PAGES
+    return ([LANDING] + [m.notebook for m in sorted(bank.all("modules"), key=lambda m: m.number)]
+            + RECORD_PAGES + [STATEMENT])
 
 
 def build_site(target: Path, bank=None) -> Path:
@@ -114,27 +116,126 @@ def voila_env(record: str | None = None) -> dict[str, str]:
     return env
 
 
+# Lines Voila and its kernels print that a person serving the course cannot act on.
+SERVE_NOISE = (
+    "is not trusted",                       # notebook trust: learners never run code, Voila strips sources
+    "running over TCP without encryption",  # kernels on loopback
+    "to store connection files", "Storing connection files",
+    "Starting buffering for", "Voilà is running at", "Voila is running at",
+    "Jupyter is migrating its paths", "platformdirs", "DeprecationWarning", "warnings.warn(",
+    "Kernel started:", "Kernel shutdown:", "Starting kernel", "Culling kernel", "Handle signal",
+    "Serving static files from", "Use Control-C to stop",
+    "MissingIDFieldWarning", "will stop doing so in the future", "_validate(nbdict",  # nbformat on old notebooks
+)
+
+
+def serve_line_is_noise(line: str) -> bool:
+    """True for a Voila log line nobody serving the course can act on; errors always pass."""
+    import re
+
+    text = line.strip()
+    if not text:
+        return True
+    if re.search(r"\b(ERROR|CRITICAL)\b|Traceback", text):
+        return False
+    if any(noise in text for noise in SERVE_NOISE):
+        return True
+    level = re.match(r"\[[A-Za-z]+\] (?:(WARNING|ERROR|CRITICAL) \| )?", text)
+    if level:
+        return level.group(1) is None  # Voila's info lines carry no level
+    return text.startswith(("http://", "https://"))
+
+
+def _stop_tree(proc: subprocess.Popen, grace: float = 10.0) -> None:
+    """Stop Voila (it shuts its kernels down on SIGTERM); kill whatever of its process tree is left."""
+    try:
+        import psutil
+
+        tree = [psutil.Process(proc.pid)]
+        tree += tree[0].children(recursive=True)
+    except Exception:  # psutil missing or Voila already gone
+        tree = []
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    for p in tree[1:]:
+        try:
+            p.terminate()
+            p.wait(3)
+        except Exception:
+            try:
+                p.kill()
+            except Exception:
+                pass
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
+    import re
+    import signal
+    import threading
+
     try:
         bank = load_bank()
     except BankError as exc:
         print(f"mhkurs serve: the content bank is invalid, not serving.\n{exc}", file=sys.stderr)
         return 1
-    url = (f"http://{'localhost' if args.host in ('127.0.0.1', '0.0.0.0') else args.host}:{args.port}"
-           f"{url_prefix(args.base_url)}voila/render/{LANDING}")
-    print(f"Kurset startes. Åpne {url} i nettleseren (Ctrl+C stopper).", flush=True)
-    print(f"Serving the course at {url}", flush=True)
+    host = "localhost" if args.host in ("127.0.0.1", "0.0.0.0") else args.host
+    print("Kurset startes … (det tar noen sekunder)", flush=True)
     store = record_store(args.host, args.record, args.behind_proxy)
     print("Fremdriften lagres i " + ("hver deltakers egen nettleser (ingenting om deltakerne på serveren)."
                                      if store == "browser" else "hjemmemappen (~/.mhkurs/record.json)."), flush=True)
-    with tempfile.TemporaryDirectory(prefix="mhkurs-site-") as tmp:
-        site = build_site(Path(tmp) / "site", bank)
-        cmd = voila_command(args.host, args.port, site, preheat=not args.no_preheat, base_url=args.base_url,
-                            limits=serve_limits(args))
-        try:
-            return subprocess.call(cmd, cwd=REPO_ROOT, env=voila_env(store))
-        except KeyboardInterrupt:
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    env = voila_env(store)
+    env.setdefault("JUPYTER_PLATFORM_DIRS", "1")
+    env["PYTHONWARNINGS"] = "ignore::DeprecationWarning"
+    env["PYTHONUNBUFFERED"] = "1"
+    try:
+        with tempfile.TemporaryDirectory(prefix="mhkurs-site-") as tmp:
+            site = build_site(Path(tmp) / "site", bank)
+            cmd = voila_command(args.host, args.port, site, preheat=not args.no_preheat, base_url=args.base_url,
+                                limits=serve_limits(args))
+            # Its own session: Ctrl+C reaches only this process, which then stops Voila and its kernels in order.
+            proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                    text=True, bufsize=1, start_new_session=True)
+
+            def relay() -> None:
+                ready_next = False
+                for line in proc.stdout:
+                    if ready_next:
+                        ready_next = False
+                        port = re.search(r":(\d+)/", line)
+                        url = (f"http://{host}:{port.group(1) if port else args.port}"
+                               f"{url_prefix(args.base_url)}voila/render/{LANDING}")
+                        print(f"Kurset er klart. Stopp det med Ctrl+C. Åpne denne adressen i nettleseren:\n\n"
+                              f"    {url}\n", flush=True)
+                        continue
+                    if "is running at" in line:
+                        ready_next = True
+                    if args.verbose or not serve_line_is_noise(line):
+                        print(line.rstrip(), file=sys.stderr, flush=True)
+
+            reader = threading.Thread(target=relay, daemon=True)
+            reader.start()
+            while proc.poll() is None and not stop.wait(0.5):
+                pass
+            if proc.poll() is None:
+                print("Kurset stoppes …", flush=True)
+            _stop_tree(proc)
+            reader.join(5)
+            code = proc.returncode
+        if stop.is_set():
+            print("Kurset er stoppet.", flush=True)
             return 0
+        print(f"mhkurs serve: Voila stoppet uventet (kode {code}). Se meldingene over.", file=sys.stderr)
+        return code or 1
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def cmd_assessments(args: argparse.Namespace) -> int:
@@ -233,6 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="where learners' progress is kept: browser (each learner's own browser; for a server "
                             "several people use), file (~/.mhkurs in the home folder; one learner, or JupyterHub); "
                             "auto: browser when --host is not a loopback address or with --behind-proxy")
+    serve.add_argument("--verbose", action="store_true", help="show every line Voila logs")
     caps = serve.add_argument_group("kernel caps (docs/HOSTING.md)")
     caps.add_argument("--memory-mib", type=int, help="memory for kernels in MiB (default: 3/4 of the machine's)")
     caps.add_argument("--max-kernels", type=int, help="live kernels, pool included (default: memory / 80 MiB)")

@@ -21,7 +21,7 @@ from pathlib import Path
 from ..bank import Bank
 from ..bank import models as m
 from ..bank.loader import REPO_ROOT
-from ..logic import classifier, quiz
+from ..logic import quiz
 from .build import _choices, arrangement
 
 MODULES_DIR = REPO_ROOT / "modules"

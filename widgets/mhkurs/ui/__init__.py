@@ -1,5 +1,6 @@
 """ipywidgets views. A teaching notebook needs one line per exercise, e.g. ``show_case("jaeren-2008")``."""
 
+from .frame import show_module_end
 from .content import (show_border, show_case_summary, show_concept, show_contacts, show_duty, show_indicators,
                       show_landing, show_module_header, show_myth_list, show_rights, show_sources)
 from .classifier_view import show_classifier
@@ -16,7 +17,7 @@ from .spotter_view import show_spotter
 
 __all__ = [
     "show_border", "show_case", "show_case_summary", "show_classifier", "show_concept", "show_contacts",
-    "show_duty", "show_indicators", "show_landing", "show_module_header", "show_myth_list", "show_myths",
+    "show_duty", "show_indicators", "show_landing", "show_module_end", "show_module_header", "show_myth_list", "show_myths",
     "show_navigator", "show_progress", "show_quiz", "show_rights", "show_sources", "show_spotter",
     "show_course_test", "show_certificate", "show_field_card", "show_refresher",
     "show_conversation", "show_example_questions", "show_question_choice",

@@ -11,6 +11,8 @@ from ..bank import get_bank
 from ..bank import models as m
 from ..logic.progress import Progress, exercise_key  # noqa: F401 (views import them from here)
 
+VERDICT_CLASS = {True: "mh-good", False: "mh-bad", "god": "mh-good", "delvis": "mh-part", "svak": "mh-bad"}
+
 VERDICT = {
     True: ("✔", "Riktig"),
     False: ("✘", "Ikke riktig"),
@@ -31,9 +33,11 @@ def para(text, tag: str = "p", cls: str = "") -> w.HTML:
 
 
 def verdict(key, text: m.Text | str = "") -> str:
+    """Feedback: symbol + word + colour (the colour comes from the theme, never alone). The page's live
+    region (template) announces every new verdict, so it carries no role of its own."""
     symbol, word = VERDICT[key]
     rest = f" {t(text)}" if text else ""
-    return f'<p class="mh-verdict" role="status"><strong>{symbol} {word}.</strong>{rest}</p>'
+    return f'<p class="mh-verdict {VERDICT_CLASS[key]}"><strong>{symbol} {word}.</strong>{rest}</p>'
 
 
 def bullet_list(items) -> str:
@@ -41,13 +45,17 @@ def bullet_list(items) -> str:
 
 
 def button(label: str, tooltip: str | None = None, style: str = "") -> w.Button:
-    return w.Button(description=label, tooltip=tooltip or label, button_style=style,
-                    layout=w.Layout(width="auto"))
+    """A button whose text wraps (theme CSS .mh-button; ipywidgets' own buttons cut long text)."""
+    b = w.Button(description=label, tooltip=tooltip or label, button_style=style,
+                 layout=w.Layout(width="auto", height="auto"))
+    b.add_class("mh-button")
+    return b
 
 
 def box(children, title: str | None = None, cls: str = "mh-exercise") -> w.VBox:
+    """An exercise card (theme CSS: .mh-exercise). Its title is an h3 under the notebook's h2 section."""
     kids = ([w.HTML(f"<h3>{t(title)}</h3>")] if title else []) + list(children)
-    out = w.VBox(kids, layout=w.Layout(border="1px solid #999", padding="8px", margin="8px 0"))
+    out = w.VBox(kids)
     out.add_class(cls)
     return out
 

@@ -6,6 +6,7 @@ import ipywidgets as w
 
 from ..bank import get_bank
 from .common import bullet_list, contact_line, t
+from .frame import module_menu
 from .progress_view import show_landing  # noqa: F401 (the landing page lives with the progress views)
 
 
@@ -21,7 +22,7 @@ def show_concept(*concept_ids: str) -> w.HTML:
     for cid in concept_ids:
         c = bank.get("concepts", cid)
         basis = f" <em>({t(c.legal_basis)})</em>" if c.legal_basis else ""
-        parts.append(f"<h4>{t(c.term)}{basis}</h4><p>{t(c.definition)}</p>")
+        parts.append(f"<h3>{t(c.term)}{basis}</h3><p>{t(c.definition)}</p>")
         if c.key_points:
             parts.append(bullet_list(c.key_points))
     return _html(parts)
@@ -31,7 +32,7 @@ def show_border(border_id: str) -> w.HTML:
     bank = get_bank()
     b = bank.get("borders", border_id)
     a, c = bank.get("concepts", b.a), bank.get("concepts", b.b)
-    parts = [f"<h4>{t(a.term)} eller {t(c.term).lower()}?</h4><p>{t(b.distinction)}</p>"]
+    parts = [f"<h3>{t(a.term)} eller {t(c.term).lower()}?</h3><p>{t(b.distinction)}</p>"]
     if b.example:
         parts.append(f"<p><em>Eksempel:</em> {t(b.example)}</p>")
     return _html(parts)
@@ -43,7 +44,7 @@ def show_indicators(*category_ids: str) -> w.HTML:
     for cid in category_ids:
         cat = bank.get("categories", cid)
         inds = [i for i in bank.all("indicators") if i.category == cid]
-        parts.append(f"<h4>{t(cat.title)}</h4><p>{t(cat.description)}</p>")
+        parts.append(f"<h3>{t(cat.title)}</h3><p>{t(cat.description)}</p>")
         adults = [i.text for i in inds if i.applies_to == "alle"]
         minors = [i.text for i in inds if i.applies_to == "mindreaarig"]
         if adults:
@@ -63,7 +64,7 @@ def show_duty(*duty_ids: str) -> w.HTML:
     parts = []
     for did in duty_ids:
         d = bank.duty(did)
-        parts.append(f"<h4>{t(d.title)}</h4><p><em>{t(d.legal_basis)}</em></p>"
+        parts.append(f"<h3>{t(d.title)}</h3><p><em>{t(d.legal_basis)}</em></p>"
                      f"<p><strong>Hvem:</strong> {t(d.who)}</p><p>{t(d.summary)}</p>" + bullet_list(d.actions))
         if d.overrides_confidentiality:
             parts.append("<p><strong>Plikten går foran taushetsplikten.</strong></p>")
@@ -85,13 +86,14 @@ def show_rights(minors: bool = True) -> w.HTML:
 def show_case_summary(case_id: str) -> w.HTML:
     c = get_bank().case(case_id)
     head = f"{t(c.court)}, {t(c.date)}" if c.kind == "dom" else "Konstruert eksempel"
-    return _html([f"<h4>{t(c.title)}</h4><p><em>{head}. Anvendt lov: {t(c.law_applied)}. "
+    return _html([f"<h3>{t(c.title)}</h3><p><em>{head}. Anvendt lov: {t(c.law_applied)}. "
                   f"Gjeldende lov: {t(c.law_today)}.</em></p><p>{t(c.summary)}</p>"])
 
 
 def show_module_header(module_id: str) -> w.HTML:
+    """Top of a module page: the module menu (states, previous/next) and the module's title and objectives."""
     mod = get_bank().module(module_id)
-    return _html([f"<h1>Modul {mod.number}: {t(mod.title)}</h1>",
+    return _html([module_menu(module_id), f"<h1>Modul {mod.number}: {t(mod.title)}</h1>",
                   f"<p><strong>Beregnet tid:</strong> {mod.minutes} minutter</p>",
                   "<p><strong>Etter modulen skal du kunne:</strong></p>", bullet_list(o.text for o in mod.objectives)])
 

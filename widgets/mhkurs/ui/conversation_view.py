@@ -25,7 +25,7 @@ def show_conversation(*topics: str) -> w.HTML:
         for p in conversation.points(bank, topic):
             why = f"<br><small>Hvorfor: {t(p.why)}</small>" if p.why else ""
             items.append(f"<li>{t(p.text)}{why}</li>")
-        parts.append(f"<h4>{t(conversation.TOPIC_TITLES[topic])}</h4><ul>{''.join(items)}</ul>")
+        parts.append(f"<h3>{t(conversation.TOPIC_TITLES[topic])}</h3><ul>{''.join(items)}</ul>")
     return _html(parts)
 
 

@@ -9,7 +9,6 @@ import ipywidgets as w
 
 from .. import record
 from ..bank import get_bank
-from ..logic import quiz
 from ..record import certificate, course_test
 from .common import box, button, t, verdict
 from .progress_view import LANDING_CSS, module_href

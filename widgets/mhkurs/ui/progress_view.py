@@ -154,15 +154,20 @@ def landing_html(data: dict, now: datetime) -> str:
     elif nxt:
         parts.append(f"<p class='mh-refresher'>Neste repetisjon: {certificate.norwegian_date(nxt.at)}.</p>")
     total = sum(m.minutes for m in mods)
-    parts.append(f"<p>Kurset har {len(mods)} moduler, til sammen omtrent {total} minutter.</p><ol class='mh-modules'>")
+    parts.append(f"<h2>Modulene</h2><p>Kurset har {len(mods)} moduler, til sammen omtrent {total} minutter.</p>"
+                 "<ol class='mh-modules'>")
     tests = course_test.course_tests(bank)
+    from .frame import progress_bar  # the frame imports this module
+
     for mod in mods:
         status = rules.module_status(bank, data, mod.id)
         done = sum(s.done for s in status)
-        mark = "✔ " if done == len(status) else ""
-        parts.append(f"<li><a href='{t(module_href(mod))}'>Modul {mod.number}: {t(mod.title)}</a> – {mod.minutes} min. "
-                     f"<span class='mh-progress'>{mark}Fremdrift: {done} av {len(status)} øvelser gjort.</span>"
-                     "<ul>" + "".join(f"<li>{t(o.text)}</li>" for o in mod.objectives) + "</ul></li>")
+        mark = "✔ " if done == len(status) else ("◐ " if done else "○ ")
+        parts.append(f"<li><h3><a href='{t(module_href(mod))}'>Modul {mod.number}: {t(mod.title)}</a></h3>"
+                     f"<p class='mh-meta'>{mod.minutes} min · <span class='mh-progress'>{mark}Fremdrift: {done} av "
+                     f"{len(status)} øvelser gjort.</span></p>" + progress_bar(done, len(status))
+                     + "<p>Etter modulen skal du kunne:</p><ul>"
+                     + "".join(f"<li>{t(o.text)}</li>" for o in mod.objectives) + "</ul></li>")
     parts.append("</ol>")
     extra = []
     for kind, name in (("pre", "Forhåndstest (før modul 1)"), ("post", "Sluttest (etter modul 9)")):

@@ -1,0 +1,246 @@
+/* mhkurs page behaviour, inlined by index.html.j2 before Voila's own scripts:
+   - a clear Norwegian message when the connection to the kernel is lost (nothing silently dead);
+   - one polite live region that announces feedback (.mh-verdict, [data-mh-announce]);
+   - focus moves to the new content after a change ([data-mh-focus]) and never drops to the page body;
+   - ARIA that ipywidgets leaves out: radio groups with a group label, toggle buttons with aria-pressed. */
+(function () {
+  "use strict";
+  var state = { leaving: false, lost: false, acted: false, lastBox: null, kernelSockets: 0 };
+
+  /* ---------- lost connection ---------- */
+  function banner() { return document.getElementById("mh-conn"); }
+  function showLost(reason) {
+    if (state.leaving) return;
+    state.lost = true;
+    var b = banner();
+    if (!b) return;
+    var why = document.getElementById("mh-conn-why");
+    if (why && reason) why.textContent = reason;
+    if (b.hidden) {
+      b.hidden = false;
+      document.body.classList.add("mh-offline");
+    }
+  }
+  window.mhShowLostConnection = showLost;
+
+  window.addEventListener("pagehide", function () { state.leaving = true; });
+  window.addEventListener("beforeunload", function () { state.leaving = true; });
+
+  var textDecoder = typeof TextDecoder !== "undefined" ? new TextDecoder() : null;
+  /* Kernel websocket messages: JSON text, or the v1 binary protocol (offsets, then channel, header, ...). */
+  function kernelStatus(data) {
+    try {
+      var header, content;
+      if (typeof data === "string") {
+        var msg = JSON.parse(data);
+        header = msg.header; content = msg.content;
+      } else if (data instanceof ArrayBuffer && textDecoder) {
+        var view = new DataView(data);
+        var n = Number(view.getBigUint64(0, true));
+        if (n < 6 || n > 64) return null;
+        var off = [];
+        for (var i = 0; i < n; i++) off.push(Number(view.getBigUint64(8 * (i + 1), true)));
+        var seg = function (k) { return textDecoder.decode(new Uint8Array(data, off[k], off[k + 1] - off[k])); };
+        header = JSON.parse(seg(1));
+        if (!header || header.msg_type !== "status") return null;
+        content = JSON.parse(seg(4));
+      } else {
+        return null;
+      }
+      if (header && header.msg_type === "status" && content) return content.execution_state;
+    } catch (e) { /* not a kernel message we understand */ }
+    return null;
+  }
+
+  var NativeWS = window.WebSocket;
+  function CourseWebSocket(url, protocols) {
+    var ws = protocols === undefined ? new NativeWS(url) : new NativeWS(url, protocols);
+    if (/\/api\/kernels\/[^/]+\/channels/.test(String(url))) {
+      state.kernelSockets += 1;
+      /* No "all is well" on reconnect: the server may have restarted the kernel, which then no longer
+         knows this page's exercises. Once lost, the page asks to be reloaded. */
+      ws.addEventListener("close", function () {
+        showLost("Kontakten med kurstjeneren ble avbrutt (tjeneren kan ha startet på nytt, eller maskinen har vært i dvale), så knappene på siden virker ikke lenger.");
+      });
+      ws.addEventListener("message", function (ev) {
+        var s = kernelStatus(ev.data);
+        if (s === "dead" || s === "restarting" || s === "autorestarting") {
+          showLost("Kurstjeneren startet siden på nytt, og øvelsene på siden virker ikke lenger.");
+        }
+      });
+    }
+    return ws;
+  }
+  CourseWebSocket.prototype = NativeWS.prototype;
+  ["CONNECTING", "OPEN", "CLOSING", "CLOSED"].forEach(function (k) { CourseWebSocket[k] = NativeWS[k]; });
+  window.WebSocket = CourseWebSocket;
+
+  /* A click on an exercise while the connection is gone is not silently ignored. */
+  document.addEventListener("click", function (ev) {
+    if (!state.lost) return;
+    var t = ev.target;
+    if (t && t.closest && t.closest(".jupyter-widgets") && !t.closest("#mh-conn")) {
+      ev.preventDefault();
+      ev.stopPropagation();
+      var b = banner();
+      if (b) { b.hidden = false; var h = b.querySelector("[tabindex]"); if (h) h.focus(); }
+    }
+  }, true);
+
+  /* ---------- live region, focus, ARIA fixes ---------- */
+  var seq = 0;
+  function uid(prefix) { seq += 1; return prefix + "-" + seq; }
+  function announce(text) {
+    var live = document.getElementById("mh-live");
+    if (!live || !text) return;
+    live.textContent = "";
+    window.setTimeout(function () { live.textContent = text; }, 60);
+  }
+  window.mhAnnounce = announce;
+
+  function norm(text) { return (text || "").toLowerCase().replace(/[?:.!\s]+/g, " ").trim(); }
+  /* An exercise card titled like the section it sits in would repeat the heading: hide the card's own. */
+  function dedupeHeadings(root) {
+    root.querySelectorAll(".mh-exercise > .widget-html:first-child h3").forEach(function (h3) {
+      if (h3.hasAttribute("data-mh-checked")) return;
+      h3.setAttribute("data-mh-checked", "");
+      var cell = h3.closest("[cell-index]");
+      var prev = cell && cell.previousElementSibling;
+      while (prev && !prev.querySelector("h2")) prev = prev.previousElementSibling;
+      if (!prev) return;
+      var h2s = prev.querySelectorAll("h2");
+      if (norm(h2s[h2s.length - 1].textContent) === norm(h3.textContent)) h3.hidden = true;
+    });
+  }
+
+  function fixAria(root) {
+    if (!root.querySelectorAll) return;
+    [dedupeHeadings, fixRadios, fixCheckGroups, fixToggles].forEach(function (fix) {
+      try { fix(root); } catch (e) { if (window.console) console.warn("mhkurs: " + e); }
+    });
+  }
+  function fixRadios(root) {
+    root.querySelectorAll(".widget-radio-box").forEach(function (box) {
+      if (box.getAttribute("role") === "radiogroup") return;
+      box.setAttribute("role", "radiogroup");
+      var ids = [];
+      var widget = box.closest(".widget-radio");
+      var prev = widget && widget.previousElementSibling;
+      if (prev && prev.classList.contains("widget-html")) { if (!prev.id) prev.id = uid("mh-q"); ids.push(prev.id); }
+      var lab = widget && widget.querySelector(":scope > .widget-label");
+      if (lab && lab.textContent.trim()) { if (!lab.id) lab.id = uid("mh-l"); ids.push(lab.id); }
+      if (ids.length) box.setAttribute("aria-labelledby", ids.join(" "));
+    });
+  }
+  function fixCheckGroups(root) {
+    root.querySelectorAll(".widget-vbox").forEach(function (vb) {
+      var kids = vb.children;
+      if (!kids.length || vb.getAttribute("role")) return;
+      for (var i = 0; i < kids.length; i++) if (!kids[i].classList.contains("widget-checkbox")) return;
+      vb.setAttribute("role", "group");
+      var prev = vb.previousElementSibling;
+      if (prev && prev.classList.contains("widget-html")) {
+        if (!prev.id) prev.id = uid("mh-q");
+        vb.setAttribute("aria-labelledby", prev.id);
+      }
+    });
+  }
+  function fixToggles(root) {
+    root.querySelectorAll(".widget-toggle-buttons").forEach(function (tb) {
+      var lab = tb.querySelector(":scope > .widget-label");
+      var group = tb.querySelector(".widget-toggle-buttons > div, .widget-toggle-buttons .widget-inline-hbox") || tb;
+      if (lab && lab.textContent.trim()) {
+        if (!lab.id) lab.id = uid("mh-t");
+        tb.setAttribute("role", "group");
+        tb.setAttribute("aria-labelledby", lab.id);
+      }
+      tb.querySelectorAll("button").forEach(function (b) {
+        b.setAttribute("aria-pressed", b.classList.contains("mod-active") ? "true" : "false");
+      });
+    });
+  }
+
+  function newlyAdded(mutations) {
+    var out = [];
+    mutations.forEach(function (m) {
+      m.addedNodes.forEach(function (n) { if (n.nodeType === 1) out.push(n); });
+    });
+    return out;
+  }
+  function within(nodes, selector) {
+    var found = [];
+    nodes.forEach(function (n) {
+      if (n.matches && n.matches(selector)) found.push(n);
+      if (n.querySelectorAll) n.querySelectorAll(selector).forEach(function (x) { found.push(x); });
+    });
+    return found;
+  }
+
+  var pending = null, ariaPending = null, toSpeak = [], toFocus = [];
+  function onMutations(mutations) {
+    var added = newlyAdded(mutations);
+    mutations.forEach(function (m) {
+      if (m.type === "attributes" && m.target.classList && m.target.classList.contains("widget-toggle-button")) {
+        m.target.setAttribute("aria-pressed", m.target.classList.contains("mod-active") ? "true" : "false");
+      }
+    });
+    if (added.length && !ariaPending) {
+      /* one pass over the page after a burst of changes: widgets add their children in several steps */
+      ariaPending = window.setTimeout(function () { ariaPending = null; fixAria(document.body); }, 40);
+    }
+    if (!state.acted || !added.length) return;
+    /* Collect over the mutation batches of one update, then act once. */
+    within(added, ".mh-verdict, [data-mh-announce]").forEach(function (el) {
+      if (!el.closest(".mh-history") && toSpeak.indexOf(el) < 0) toSpeak.push(el);
+    });
+    within(added, "[data-mh-focus]").forEach(function (el) { toFocus.push(el); });
+    if (pending) window.clearTimeout(pending);
+    pending = window.setTimeout(settle, 120);
+  }
+  function settle() {
+    pending = null;
+    var focusTo = toFocus.filter(function (el) { return document.contains(el); });
+    var speak = toSpeak.filter(function (el) { return document.contains(el); });
+    toFocus = []; toSpeak = [];
+    if (focusTo.length) {
+      var target = focusTo[focusTo.length - 1];
+      if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+      target.focus();  /* scrolls only as far as needed: the feedback just above stays in view */
+    } else if (document.activeElement === document.body && state.lastBox && document.contains(state.lastBox)) {
+      var h = state.lastBox.querySelector("[data-mh-focus], h3:not([hidden]), h2, h4");
+      if (h) { if (!h.hasAttribute("tabindex")) h.setAttribute("tabindex", "-1"); h.focus(); }
+    }
+    if (speak.length) {
+      announce(speak.map(function (el) {
+        return el.getAttribute("data-mh-announce") || el.textContent.trim();
+      }).filter(Boolean).join(" "));
+    }
+  }
+
+  function markActed(ev) {
+    state.acted = true;
+    var box = ev.target && ev.target.closest && ev.target.closest(".mh-exercise");
+    if (box) state.lastBox = box;
+  }
+  document.addEventListener("click", markActed, true);
+  document.addEventListener("keydown", function (ev) { if (ev.key === "Enter" || ev.key === " ") markActed(ev); }, true);
+
+  /* Voila moves its cells into a Lumino shell appended to <body>: keep them inside <main>, before the footer. */
+  function adoptShell() {
+    var shell = document.getElementById("main");
+    var main = document.getElementById("mh-main");
+    if (shell && main && shell.parentElement !== main) main.appendChild(shell);
+  }
+
+  function start() {
+    fixAria(document.body);
+    window.addEventListener("load", function () { fixAria(document.body); });
+    adoptShell();
+    new MutationObserver(function (m) { adoptShell(); onMutations(m); }).observe(document.body, {
+      childList: true, subtree: true, attributes: true, attributeFilter: ["class"]
+    });
+    var reload = document.getElementById("mh-conn-reload");
+    if (reload) reload.addEventListener("click", function () { window.location.reload(); });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
+})();
