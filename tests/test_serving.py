@@ -83,6 +83,24 @@ def test_only_kernels_no_browser_connected_to_are_culled_after_the_timeout():
     assert "abandoned" not in g.owners
 
 
+def test_a_learners_closed_page_makes_room_for_their_next_page():
+    g, clock = gate(max_kernels=10, per_client=2)
+    live: set[str] = set()
+    for kernel in ("first", "second"):
+        g.admit("a", live)
+        g.done("a", kernel)
+        live.add(kernel)
+        clock.now += 1
+    g.saw_connection("first")
+    g.saw_connection("second")
+    assert g.closed_page_of("a", connected_now={"first", "second"}) is None  # both pages still open
+    assert g.closed_page_of("a", connected_now={"second"}) == "first"
+    assert g.closed_page_of("b", connected_now=set()) is None
+    g.admit("c", live)
+    g.done("c", "never-opened")
+    assert g.closed_page_of("c", connected_now=set()) is None  # only pages a browser had open and closed
+
+
 # --- a real server under a flood -------------------------------------------------------------
 
 POOL = 9  # one preheated kernel per module page (voila.json)
@@ -178,7 +196,14 @@ def test_a_flood_stays_within_the_cap_and_a_learner_on_a_page_keeps_working(capp
         time.sleep(1)
     assert kernels_of(proc) == POOL + 1  # the pool and the learner's page
     assert get(module, "10.9.9.9")[0] == 200  # room again
+    # A learner who moves on from page to page past the per-client cap is not refused: the kernels of
+    # the pages they left make room.
+    for n in ("02-menneskehandel-eller-smugling", "03-arbeidsliv", "04-prostitusjon"):
+        response = page.goto(f"{base}/voila/render/modules/{n}.ipynb")
+        assert response.status == 200, n
+        wait_for_widgets(page)
     log = log_path.read_text()
+    assert "of a closed page to make room for 127.0.0.1" in log
     assert "refused a page for 10.9.9.9 with 429" in log and "with 503" in log
     assert "no browser connected within 6 s" in log
     context.close()

@@ -57,7 +57,20 @@ class GatedVoilaHandler(TornadoVoilaHandler):
         if self._finished:
             return
         app: CourseVoila = self.settings["mhkurs_app"]
-        refusal = app.gate.admit(self.client(), app.kernel_manager.list_kernel_ids())
+        km = app.kernel_manager
+        refusal = app.gate.admit(self.client(), km.list_kernel_ids())
+        if refusal is not None and refusal.status == 429:
+            # A learner who has opened many pages: their closed pages' kernels make room before any 429.
+            connected = [k for k in km.list_kernel_ids() if km._kernel_connections.get(k, 0) > 0]
+            for k in connected:
+                app.gate.saw_connection(k)
+            closed = app.gate.closed_page_of(self.client(), connected)
+            if closed:
+                app.log.info("mhkurs: shutting down kernel %s of a closed page to make room for %s", closed,
+                             self.client())
+                await km.shutdown_kernel(closed)
+                app.gate.forget_dead(set(km.list_kernel_ids()))
+                refusal = app.gate.admit(self.client(), km.list_kernel_ids())
         if refusal is None:
             self._admitted = True
             return

@@ -81,6 +81,13 @@ class KernelGate:
             self.owners[kernel_id] = client
             self.born[kernel_id] = self.clock()
 
+    def closed_page_of(self, client: str, connected_now: Iterable[str]) -> str | None:
+        """The oldest kernel of ``client`` whose page was opened and closed again (it had a browser, now has
+        none): it can make room for the same client's next page instead of a 429."""
+        now = set(connected_now)
+        mine = [k for k, who in self.owners.items() if who == client and k in self.connected and k not in now]
+        return min(mine, key=lambda k: self.born.get(k, 0.0)) if mine else None
+
     def saw_connection(self, kernel_id: str) -> None:
         self.connected.add(kernel_id)
 
