@@ -180,6 +180,10 @@ def build_parser() -> argparse.ArgumentParser:
     aud.add_argument("--course", default=str(REPO_ROOT / "assessments"), help="nbgrader course folder")
     aud.set_defaults(func=cmd_audit)
 
+    from .grading.commands import add_commands  # autograde (sandboxed, parallel) and report
+
+    add_commands(sub)
+
     return parser
 
 
