@@ -191,9 +191,17 @@ def test_attackers_get_nothing_and_honest_learners_are_graded_as_without_sandbox
     assert flagged == {s.student for s in attackers}, findings
     by = {s.kind: {f.problem for f in findings if f.student == s.student} for s in attackers}
     assert "memory-limit" in by["memory"]
-    assert {"process-limit", "time-limit"} & by["forkbomb"], by["forkbomb"]
-    assert "network" in by["network"]
-    assert "blocked-file" in by["writes-outside"]
+    # A fork bomb hits the process limit and the cell's time limit; nbgrader may then give up on
+    # the whole notebook (no autograded version, 0 points), which is reported too.
+    assert {"process-limit", "time-limit", "not-autograded"} & by["forkbomb"], by["forkbomb"]
     assert all("code" in problems for problems in by.values())
+    details = {s.kind: " ".join(f.detail for f in findings if f.student == s.student) for s in attackers}
+    assert "network" in details["network"]  # it caught its own errors: the code itself is the finding
+    for kind in ("writes-outside", "copies-source", "reads-other", "reads-gradebook"):
+        assert "files" in details[kind], details[kind]
     for s in attackers:
         assert s.student in log  # `mhkurs autograde` names them
+    audit = run(course, "audit", a, "--course", str(course), tool="mhkurs")
+    assert audit.returncode == 1
+    assert all(s.student in audit.stdout for s in attackers)
+    assert not any(s.student in audit.stdout for s in honest)

@@ -141,6 +141,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
     except FileNotFoundError as exc:
         print(f"mhkurs audit: {exc}", file=sys.stderr)
         return 2
+    from .grading.findings import check_assignment  # code in answer cells, what the sandbox stopped
+
+    findings = [*findings, *(f for f in check_assignment(args.course, args.assignment) if f.problem != "not-autograded")]
     flagged = sorted({f.student for f in findings})
     for f in findings:
         print(f"  - {f}")

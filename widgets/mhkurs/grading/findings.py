@@ -102,6 +102,9 @@ def check_submission(student: str, submitted: Path, autograded: Path | None) -> 
             if what:
                 found.append(Finding(student, meta.get("grade_id", cell.get("id", "?")), "code", what))
     if autograded is None or not autograded.exists():
+        found.append(Finding(student, submitted.name, "not-autograded",
+                             "nbgrader could not grade it (a cell ran out of time, memory or processes, or the "
+                             "kernel died): the 0 in the gradebook is not a real result"))
         return found
     graded = nbformat.read(str(autograded), as_version=4)
     for cell in graded.cells:

@@ -34,6 +34,7 @@ class Run:
     seconds: float
     log: str
     failed: list[str] = field(default_factory=list)  # students nbgrader could not grade
+    merge_seconds: float = 0.0  # copying the workers' results into the course gradebook
 
 
 def nbgrader_bin() -> str:
@@ -148,8 +149,10 @@ def autograde(course: str | os.PathLike, assignment: str, jobs: int = 2, force: 
             out.seek(0)
             logs.append(out.read())
             out.close()
+        t_merge = time.perf_counter()
         for db, share, _, _ in procs:  # merge in a fixed order, after every worker has finished
             merge_submissions(main_db, db, assignment, share)
+        t_merge = time.perf_counter() - t_merge
     log = "\n".join(logs)
     code = 0 if all(c == 0 for c in codes) else (1 if all(c in (0, 1) for c in codes) else 2)
-    return Run(chosen, jobs, code, time.perf_counter() - t0, log, _failed(log, assignment))
+    return Run(chosen, jobs, code, time.perf_counter() - t0, log, _failed(log, assignment), t_merge)

@@ -136,7 +136,11 @@ def read_answer(source: str) -> list[str] | None:
 
 
 def _item_cells(nb) -> list[tuple[int, dict]]:
-    return [(i, c) for i, c in enumerate(nb.cells) if c.get("metadata", {}).get("nbgrader", {}).get("grade")]
+    def graded(c) -> bool:
+        meta = c.get("metadata", {}).get("nbgrader", {})
+        return bool(meta.get("grade") or meta.get("task"))
+
+    return [(i, c) for i, c in enumerate(nb.cells) if graded(c)]
 
 
 def _objectives(bank: Bank) -> dict[str, str]:
