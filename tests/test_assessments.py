@@ -23,7 +23,7 @@ import yaml
 
 from mhkurs.assess import ASSIGNMENT_LETTERS_EXPR, build_all, check_sources, helper_source
 from mhkurs.assess.audit import audit
-from mhkurs.assess.build import SOURCE_DIR, _answer_letters
+from mhkurs.assess.build import SOURCE_DIR, _answer_letters, arrangement
 from mhkurs.assess.simulate import KINDS, simulate_class
 from mhkurs.bank.loader import DEFAULT_CONTENT_DIR, REPO_ROOT, BankError, get_bank, load_bank
 
@@ -46,9 +46,10 @@ def test_committed_source_notebooks_match_the_bank():
 def test_a_changed_bank_is_caught(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(DEFAULT_CONTENT_DIR, content)
-    data = yaml.safe_load((content / "questions.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((content / "questions-graded.yaml").read_text(encoding="utf-8"))
+    assert data["questions"][0]["id"] == "g-elementer-handling"  # in a1-begreper
     data["questions"][0]["points"] = 7
-    (content / "questions.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    (content / "questions-graded.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     problems = check_sources(load_bank(content))
     assert len(problems) == 1 and "a1-begreper.ipynb: differs" in problems[0]
 
@@ -71,7 +72,7 @@ def test_the_four_assignments_cover_what_instructors_asked_for():
     classes = {bank.question(q).answer[0] for q in by_id["a1-begreper"].questions
                if bank.question(q).type == "classification"}
     assert {"klasse-menneskehandel", "klasse-smugling", "klasse-sosial-dumping", "klasse-hallik",
-            "klasse-prostitusjon"} <= classes
+            "klasse-prostitusjon", "klasse-mer-info", "klasse-vold-naere"} <= classes
     final = [bank.question(q) for q in by_id["a4-avsluttende"].questions]
     assert any(q.case and bank.case(q.case).kind == "dom" for q in final)
     assert {q.topic for q in final} >= {"begreper", "myter", "plikter", "case"}
@@ -93,8 +94,15 @@ def _problems_after_edit(tmp_path, old: str, new: str) -> list[str]:
 
 
 def test_unknown_question_in_an_assignment_names_file_item_and_field(tmp_path):
-    assert _problems_after_edit(tmp_path, "- q-fikser\n", "- q-finnes-ikke\n") == [
+    assert _problems_after_edit(tmp_path, "- g-innlasing\n", "- q-finnes-ikke\n") == [
         "assessments.yaml: item 'a2-indikatorer', field 'questions[5]': unknown question 'q-finnes-ikke'"
+    ]
+
+
+def test_a_practice_item_in_an_assignment_is_reported(tmp_path):
+    assert _problems_after_edit(tmp_path, "- g-innlasing\n", "- q-fikser\n") == [
+        "assessments.yaml: item 'a2-indikatorer', field 'questions[5]': question 'q-fikser' is in pool "
+        "'practice', but only 'graded' items may be used here"
     ]
 
 
@@ -119,6 +127,7 @@ def test_source_notebook_structure_follows_the_bank(rel):
             (task,) = [c for c in nb.cells if c.id == f"{qid}-oppgave"]
             meta = task.metadata["nbgrader"]
             assert meta["task"] and meta["points"] == q.points
+            assert task.metadata["mhkurs"] == {"item": qid, "objective": q.objective}
             scheme = task.source.split("BEGIN MARK SCHEME")[1].split("END MARK SCHEME")[0]
             for line in q.rubric:
                 assert str(line) in scheme
@@ -130,7 +139,15 @@ def test_source_notebook_structure_follows_the_bank(rel):
             "grade": True, "grade_id": f"{qid}-test", "locked": True, "points": q.points,
             "schema_version": 3, "solution": False, "task": False,
         }
-        right = _answer_letters(bank, q)
+        # Contract 4: item, objective and the letters as shown, mapped to bank option (or class) ids.
+        order = arrangement(bank, assignment)
+        meta = test.metadata["mhkurs"]
+        assert meta["item"] == qid and meta["objective"] == q.objective
+        refs = [o.id for o in q.options] if q.type != "classification" else [c.id for c in bank.all("classes")]
+        assert sorted(meta["options"].values()) == sorted(refs)
+        assert answer.metadata["mhkurs"] == meta
+        right = _answer_letters(bank, q, order)
+        assert right == sorted(k for k, v in meta["options"].items() if v in q.answer)
         hidden = test.source.split("### BEGIN HIDDEN TESTS")[1]
         assert f"== {right!r}" in hidden
         assert f'svar_{n} = "{"".join(right)}"' in answer.source.split("### BEGIN SOLUTION")[1]
@@ -205,6 +222,8 @@ def test_release_notebooks_hold_no_solutions_hidden_tests_or_rubrics(course):
                 assert str(line) not in text
         for cell in _cells(nb, "-svar"):
             assert cell.source.rstrip().endswith('= ""'), cell.source
+        for cell in _cells(nb, "-test") + _cells(nb, "-oppgave"):  # contract 4 survives the release
+            assert cell.metadata["mhkurs"]["item"] == cell.id.rsplit("-", 1)[0]
 
 
 @pytest.mark.nbgrader
@@ -247,6 +266,8 @@ def test_a_simulated_class_from_autograde_to_exported_grades(course):
 
     # Formgrader shows the autograded notebook: there the task cells carry their rubric again.
     autograded = nbformat.read(str(course / "autograded" / subs[0].student / a / f"{a}.ipynb"), as_version=4)
+    for cell in _cells(autograded, "-test"):  # item statistics can be read from the graded notebooks
+        assert cell.metadata["mhkurs"]["objective"] == bank.question(cell.id[: -len("-test")]).objective
     for cell in _cells(autograded, "-oppgave"):
         qid = cell.id[: -len("-oppgave")]
         assert "Vurderingskriterier" in cell.source

@@ -55,9 +55,10 @@ def test_real_bank_is_valid_and_complete(bank):
 
 def test_every_item_cites_an_existing_seed_file(bank):
     documents = {d.id for d in bank.all("documents")}
+    seeds = {d.id for d in bank.all("documents") if d.kind == "seed"}
     if SEEDS.is_dir():
         on_disk = {p.name for p in SEEDS.glob("*.txt")}
-        assert documents <= on_disk, f"sources.yaml names missing seed files: {documents - on_disk}"
+        assert seeds <= on_disk, f"sources.yaml names missing seed files: {seeds - on_disk}"
     for section, items in bank.sections.items():
         if section == "documents":
             continue
@@ -110,7 +111,7 @@ def test_glossary_has_the_concepts_and_borders(bank):
         assert needed in concepts, needed
     pairs = {(b.a, b.b) for b in bank.all("borders")}
     assert {("menneskehandel", x) for x in ["menneskesmugling", "sosial-dumping", "hallikvirksomhet",
-                                            "vold-i-naere-relasjoner"]} <= pairs
+                                            "vold-i-naere-relasjoner", "moderne-slaveri"]} <= pairs
 
 
 def test_learner_text_is_plain_text_not_markup(bank):
@@ -203,6 +204,78 @@ def test_unreachable_step_fails_validation(content):
     assert any("cannot be reached" in p.message for p in problems)
 
 
+def _choice(cid: str, quality: str, nxt: str) -> dict:
+    return {"id": cid, "label": f"Valg {cid}", "feedback": f"Fordi {cid}.", "quality": quality, "next": nxt}
+
+
+def _small_case() -> dict:
+    """A valid branching scenario: two steps, three choices each, two different step sequences."""
+    return {
+        "id": "test-sak", "kind": "konstruert", "title": "Test", "law_applied": "x", "law_today": "x",
+        "setting": "x", "audience": ["politi"], "summary": "x", "indicators": ["ind-gjeld"],
+        "classification": "klasse-menneskehandel", "debrief": "x",
+        "source": [{"file": "000_191d6c1486ff16a1.txt", "ref": "Del 4"}],
+        "scenario": {"start": "a", "steps": [
+            {"id": "a", "text": "A", "choices": [_choice("a1", "god", "b"), _choice("a2", "svak", "debrief"),
+                                                  _choice("a3", "delvis", "b")]},
+            {"id": "b", "text": "B", "choices": [_choice("b1", "svak", "debrief"), _choice("b2", "god", "debrief"),
+                                                  _choice("b3", "delvis", "debrief")]},
+        ]},
+    }
+
+
+def scenario_problems_after(content: Path, change) -> list:
+    """Add the small scenario case to a copy of the bank, change it, and return its problems."""
+    def add(d):
+        case = _small_case()
+        change(case)
+        d["cases"].append(case)
+    edit(content / "cases.yaml", add)
+    try:
+        load_bank(content)
+    except BankError as exc:
+        return [p for p in exc.problems if p.item == "test-sak"]
+    return []
+
+
+def test_small_branching_scenario_is_valid(content):
+    assert scenario_problems_after(content, lambda case: None) == []
+
+
+def test_scenario_with_one_path_of_steps_fails_validation(content):
+    def linear(case):  # different feedback, but every choice leads to the same next step
+        case["scenario"]["steps"][0]["choices"][1]["next"] = "b"
+    [problem] = scenario_problems_after(content, linear)
+    assert (problem.file, problem.field) == ("cases.yaml", "scenario")
+    assert "only 1 distinct path(s)" in problem.message
+
+
+def test_step_with_two_choices_fails_validation(content):
+    [problem] = scenario_problems_after(content, lambda case: case["scenario"]["steps"][1]["choices"].pop())
+    assert (problem.file, problem.field) == ("cases.yaml", "scenario.steps[1].choices")
+    assert "step 'b' has 2 choice(s); a step needs at least 3" in problem.message
+
+
+def test_choice_without_feedback_fails_validation(content):
+    def blank(case):
+        case["scenario"]["steps"][0]["choices"][2]["feedback"] = "  "
+    def missing(case):
+        del case["scenario"]["steps"][0]["choices"][2]["feedback"]
+    [problem] = scenario_problems_after(content, blank)
+    assert problem.field == "scenario.steps[0].choices[2].feedback" and "no feedback" in problem.message
+    edit(content / "cases.yaml", lambda d: d["cases"].pop())
+    [problem] = scenario_problems_after(content, missing)
+    assert problem.field == "scenario.steps[0].choices[2].feedback" and "required" in problem.message
+
+
+def test_step_without_a_good_choice_fails_validation(content):
+    def no_good(case):
+        case["scenario"]["steps"][1]["choices"][1]["quality"] = "delvis"
+    [problem] = scenario_problems_after(content, no_good)
+    assert problem.field == "scenario.steps[1].choices"
+    assert "step 'b' has no choice of quality 'god'" in problem.message
+
+
 def test_check_command_lists_all_problems_at_once(content):
     edit(content / "myths.yaml", lambda d: d["myths"][0].pop("correction"))
     edit(content / "cases.yaml", lambda d: d["cases"][0]["indicators"].append("ind-finnes-ikke"))
@@ -220,3 +293,58 @@ def test_check_command_passes_on_the_real_bank():
     result = subprocess.run([sys.executable, "-m", "mhkurs.cli", "check"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("mhkurs check: OK")
+
+
+# --- duties by role and the conversation (module 8) -----------------------------------------
+
+
+def test_duty_without_a_role_names_file_item_and_field(content):
+    def strip(d):
+        d["duties"][0].pop("roles")
+        d["duties"][1]["roles"] = []
+        d["duties"][2]["roles"] = ["sjef"]
+    edit(content / "duties.yaml", strip)
+    found = {(p.file, p.item, p.field) for p in problems_of(content)}
+    assert {("duties.yaml", "plikt-identifisere", "roles"), ("duties.yaml", "avvergingsplikt", "roles"),
+            ("duties.yaml", "meldeplikt-barnevern", "roles[0]")} <= found
+
+
+def test_role_without_duties_fails(content):
+    def add_role(d):
+        d["roles"].append({"id": "tolk", "order": 6, "label": "Tolk", "help": "Du tolker samtalen.", "public": False,
+                           "source": d["roles"][0]["source"]})
+    edit(content / "duties.yaml", add_role)
+    problems = problems_of(content)
+    assert [(p.file, p.item, p.field) for p in problems] == [("duties.yaml", "tolk", "id")]
+    assert "no duty" in problems[0].message
+
+
+def test_situation_must_name_known_facts(content):
+    edit(content / "duties.yaml", lambda d: d["situations"][0]["facts"].__setitem__("er-sjef", {"answer": True, "why": "x"}))
+    problems = problems_of(content)
+    assert [(p.item, p.field) for p in problems] == [("sit-veikontroll", "facts.er-sjef")]
+
+
+def test_conversation_items_need_a_source_and_feedback(content):
+    def strip(d):
+        d["conversation"][0].pop("source")
+        d["question_choices"][0]["options"][1].pop("feedback")
+        d["question_choices"][1]["options"][0]["better"] = True
+        d["example_questions"][0]["source"] = []
+    edit(content / "conversation.yaml", strip)
+    found = {(p.file, p.item, p.field): p.message for p in problems_of(content)}
+    assert ("conversation.yaml", "formaal-fortelle", "source") in found
+    assert ("conversation.yaml", "qc-arbeid", "options[1].feedback") in found
+    assert ("conversation.yaml", "eks-arbeid", "source") in found
+    assert any(item == "qc-offer" and "exactly one option" in msg for (_f, item, _fld), msg in found.items())
+
+
+def test_every_case_is_shown_to_learners_somewhere(bank):
+    """A case appears in a module notebook (scenario or summary) or in a question built on it."""
+    notebooks = " ".join(p.read_text(encoding="utf-8") for p in (REPO_ROOT / "modules").glob("*.ipynb"))
+    in_questions = {q.case for q in bank.all("questions")} | {t for q in bank.all("questions") for t in q.tests}
+    unshown = [c.id for c in bank.all("cases") if f'\\"{c.id}\\"' not in notebooks and c.id not in in_questions]
+    assert unshown == []
+    for case in bank.all("cases"):
+        if case.scenario and f'show_case(\\"{case.id}\\"' in notebooks:
+            assert any(ex.kind == "scenario" and ex.ref == case.id for m in bank.all("modules") for ex in m.exercises), case.id

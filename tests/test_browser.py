@@ -107,35 +107,39 @@ def test_landing_to_module_and_play_a_court_case_to_its_debrief(page, server):
     assert "Menneskehandel" in page.title()
     page.get_by_role("link", name="Modul 1: Hva er menneskehandel?").click()
     page.wait_for_url("**/modules/01-hva-er-menneskehandel.ipynb")
-    page.get_by_role("heading", name="Case: Falskt pass ved innreise").wait_for()
-    page.get_by_role("button", name="Snakk med henne alene, med kvalifisert tolk, og forklar hvorfor du er bekymret.").click()
+    page.get_by_role("heading", name="Sak: Falskt pass ved innreise").wait_for()
+    page.get_by_role("button", name="Ta henne med til et eget rom, og be om en kvalifisert tolk.").click()
     page.get_by_text("✔ God handling.").first.wait_for()
-    page.get_by_role("button", name="Dette kan være menneskehandel: noen styrer reisen, og hun er redd for represalier.").click()
-    page.get_by_role("button", name="At hun kan få trygt bosted, gratis advokat og søke refleksjonsperiode, "
-                                    "og gi henne ROSAs nummer.").click()
-    debrief = page.locator(".mh-scenario")
+    page.get_by_role("button", name="Mulig menneskehandel: en annen styrer reisen, og hun er redd.").click()
+    page.get_by_role("button", name="Fortell om hjelp og ROSA, og ring menneskehandelskontakten.").click()
+    debrief = page.locator(".mh-scenario").filter(has=page.get_by_role("heading", name="Sak: Falskt pass ved innreise"))
     debrief.get_by_text("Oppsummering").wait_for()
     text = debrief.inner_text()
     assert "Klassifisering: Menneskehandel" in text
     assert "Dine valg: 6 av 6 poeng." in text
     assert "straffeloven 1902 § 224" in text
-    assert "Informasjon om rettigheter skal alltid gis" in text
+    assert "Gjennomgang av valgene dine" in text and "også om hun ikke vil anmelde nå" in text
 
 
 def test_duty_navigator_by_clicking(page, server):
     page.goto(f"{server}/voila/render/modules/07-plikter.ipynb")
     wait_for_widgets(page)
     nav = page.locator(".mh-exercise").filter(has=page.get_by_role("heading", name="Pliktnavigator", exact=True))
-    yes = nav.get_by_role("button", name="Ja", exact=True)
-    for i in (0, 1, 4):  # mistanke, mulig mindreårig, offentlig ansatt (order of facts in the bank)
-        yes.nth(i).click()
+    nav.get_by_text("I en veikontroll stopper du en minibuss").wait_for()  # the first situation
+    nav.get_by_role("radio", name="Politiet", exact=True).check()
+    yes = nav.get_by_role("radio", name="Ja", exact=True)
+    no = nav.get_by_role("radio", name="Nei", exact=True)
+    yes.nth(3).wait_for()
+    assert yes.count() == 4  # nothing is answered for the learner, and no reception-centre question for police
+    for radio in (yes.nth(0), no.nth(1), yes.nth(2), no.nth(3)):  # mistanke, mindreårig, akutt fare, grov
+        radio.check()
     nav.get_by_role("checkbox", name="Plikt til å legge til rette for identifisering").check()
     nav.get_by_role("button", name="Vis pliktene").click()
-    nav.get_by_text("Plikt: Meldeplikt til barnevernet").wait_for()
+    nav.get_by_text("Du har 8 av 9 riktig.").wait_for()
     text = nav.inner_text()
-    assert "barnevernsloven § 13-2 bokstav e" in text
-    assert "Du glemte: Meldeplikt til barnevernet" in text
-    assert "116 111" in text and "466 15 000" in text
+    assert "Politiet: ta stilling til mistanken og vurdere etterforsking: gjelder for deg her" in text
+    assert "Informere UDIs regionale enhet (asylmottak): gjelder ikke for deg" in text
+    assert "116 117" in text and "22 33 11 60" in text
 
 
 @pytest.mark.parametrize("notebook", [m.notebook for m in sorted(get_bank().all("modules"), key=lambda m: m.number)]
@@ -251,7 +255,7 @@ def test_a_failing_page_shows_a_friendly_message_not_a_traceback(browser, tmp_pa
 def test_a_scenario_can_be_played_with_the_keyboard_alone(page, server):
     page.goto(f"{server}/voila/render/modules/01-hva-er-menneskehandel.ipynb")
     wait_for_widgets(page)
-    target = "Snakk med henne alene, med kvalifisert tolk, og forklar hvorfor du er bekymret."
+    target = "Ta henne med til et eget rom, og be om en kvalifisert tolk."
     page.get_by_role("button", name=target).wait_for()
     for _ in range(300):
         page.keyboard.press("Tab")

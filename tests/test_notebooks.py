@@ -35,3 +35,12 @@ def test_notebooks_type_no_phone_numbers_or_paragraphs():
         nb = json.loads(path.read_text(encoding="utf-8"))
         prose = " ".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
         assert not re.search(r"\b\d{2} \d{2} \d{2} \d{2}\b|\b(112|113|02800)\b|§", prose), path.name
+
+
+def test_the_grey_zones_are_taught_in_a_module():
+    """Vold i nære relasjoner and moderne slaveri are shown to learners, each with its border to trafficking."""
+    calls = " ".join("".join(c["source"]) for path in NOTEBOOKS
+                     for c in json.loads(path.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code")
+    for concept, border in (("vold-i-naere-relasjoner", "grense-vold-naere"), ("moderne-slaveri", "grense-moderne-slaveri")):
+        assert re.search(rf'show_concept\([^)]*"{concept}"', calls), concept
+        assert f'show_border("{border}")' in calls, border

@@ -14,6 +14,11 @@ One notebook per assignment, ``assessments/source/<id>/<id>.ipynb``:
   instructor in formgrader) followed by a plain cell for the learner's text;
 * a read-only list of sources.
 
+Options are shuffled and their letters re-assigned per assignment (``arrangement``), so the
+right answer's position is balanced; every graded, solution and task cell carries
+``metadata["mhkurs"]`` = {item, objective, options: {letter shown: bank option id}} for item
+statistics (contract 4).
+
 The output is deterministic (fixed cell ids, no outputs), so a test can tell
 when a committed source notebook no longer matches the bank.
 """
@@ -29,6 +34,7 @@ from nbformat.notebooknode import NotebookNode
 from ..bank import Bank
 from ..bank import models as m
 from ..bank.loader import REPO_ROOT
+from ..logic.quiz import LETTERS, arrange
 
 SOURCE_DIR = REPO_ROOT / "assessments" / "source"
 
@@ -82,23 +88,38 @@ def helper_source() -> str:
 class Choice:
     letter: str
     text: str
+    ref: str  # bank option id, or class id for a classification question
 
 
-def _choices(bank: Bank, q: m.Question) -> list[Choice]:
+def arrangement(bank: Bank, assignment: m.Assignment) -> dict[str, list[str]]:
+    """Option order per choice question of an assignment: shuffled, answer positions balanced,
+    deterministic per assignment (so the committed source notebooks are reproducible)."""
+    qs = [bank.question(q) for q in assignment.questions]
+    return arrange([q for q in qs if q.type in ("single", "multiple")], seed=assignment.id)
+
+
+def _choices(bank: Bank, q: m.Question, order: dict[str, list[str]] | None = None) -> list[Choice]:
+    """The options as shown: letters A, B, C ... re-assigned after shuffling."""
     if q.type == "classification":
-        letters = "ABCDEFGH"
         classes = bank.all("classes")
-        if len(classes) > len(letters):
+        if len(classes) > len(LETTERS):
             raise ValueError(f"too many classes for lettered answers in question '{q.id}'")
-        return [Choice(letters[i], str(c.label)) for i, c in enumerate(classes)]
-    return [Choice(o.id, str(o.text)) for o in q.options]
+        return [Choice(LETTERS[i], str(c.label), c.id) for i, c in enumerate(classes)]
+    by_id = {o.id: o for o in q.options}
+    ids = (order or {}).get(q.id) or [o.id for o in q.options]
+    return [Choice(LETTERS[i], str(by_id[oid].text), oid) for i, oid in enumerate(ids)]
 
 
-def _answer_letters(bank: Bank, q: m.Question) -> list[str]:
-    if q.type == "classification":
-        by_class = {c.id: ch.letter for c, ch in zip(bank.all("classes"), _choices(bank, q))}
-        return [by_class[q.answer[0]]]
-    return sorted(q.answer)
+def _answer_letters(bank: Bank, q: m.Question, order: dict[str, list[str]] | None = None) -> list[str]:
+    return sorted(c.letter for c in _choices(bank, q, order) if c.ref in q.answer)
+
+
+def _item_meta(q: m.Question, choices: list[Choice] | None = None) -> dict:
+    """Contract 4: the bank item, its objective and (choice questions) letter -> bank option id."""
+    meta: dict = {"item": q.id, "objective": q.objective}
+    if choices is not None:
+        meta["options"] = {c.letter: c.ref for c in choices}
+    return {"mhkurs": meta}
 
 
 def _meta(grade_id: str, *, grade: bool = False, solution: bool = False, locked: bool = False,
@@ -152,6 +173,7 @@ def _case_box(case: m.Case) -> str:
 def build_notebook(bank: Bank, assignment: m.Assignment) -> NotebookNode:
     """The nbgrader source notebook for one assignment (deterministic)."""
     qs = [bank.question(qid) for qid in assignment.questions]
+    order = arrangement(bank, assignment)
     auto = sum(q.points for q in qs if q.type != "free_text")
     manual = sum(q.points for q in qs if q.type == "free_text")
     cells: list[NotebookNode] = []
@@ -185,11 +207,13 @@ def build_notebook(bank: Bank, assignment: m.Assignment) -> NotebookNode:
                 f"**Kort fasit:** {str(q.explanation).strip()}\n"
                 "<!-- END MARK SCHEME -->"
             )
-            cells.append(_md(f"{q.id}-oppgave", text, task=True, locked=True, points=q.points))
+            task = _md(f"{q.id}-oppgave", text, task=True, locked=True, points=q.points)
+            task.metadata.update(_item_meta(q))
+            cells.append(task)
             cells.append(nbformat.v4.new_markdown_cell("*Skriv svaret ditt her.*", id=f"{q.id}-besvarelse"))
             continue
 
-        choices = _choices(bank, q)
+        choices = _choices(bank, q, order)
         letters = "".join(c.letter for c in choices)
         many = q.type == "multiple"
         if many:
@@ -202,7 +226,7 @@ def build_notebook(bank: Bank, assignment: m.Assignment) -> NotebookNode:
         cells.append(_md(f"{q.id}-sporsmal", f"{head}{case_text}{prompt}\n\n{option_lines}\n\n{how}", locked=True))
 
         var = f"svar_{n}"
-        right = _answer_letters(bank, q)
+        right = _answer_letters(bank, q, order)
         answer = (
             f"# Svar på spørsmål {n}: skriv {'bokstavene' if many else 'bokstaven'} mellom "
             f"anførselstegnene og kjør cellen.\n"
@@ -211,7 +235,9 @@ def build_notebook(bank: Bank, assignment: m.Assignment) -> NotebookNode:
             f'{var} = "{"".join(right)}"\n'
             "### END SOLUTION"
         )
-        cells.append(_code(f"{q.id}-svar", answer, solution=True))
+        answer_cell = _code(f"{q.id}-svar", answer, solution=True)
+        answer_cell.metadata.update(_item_meta(q, choices))
+        cells.append(answer_cell)
         test = (
             f"# Sjekker at svaret på spørsmål {n} kan leses. Poengene settes når prøven rettes.\n"
             f'assert sjekk({var}, "{letters}", flere={many}), "Svaret kan ikke leses ennå – se meldingen over."\n'
@@ -219,7 +245,9 @@ def build_notebook(bank: Bank, assignment: m.Assignment) -> NotebookNode:
             f"assert {ASSIGNMENT_LETTERS_EXPR.format(v=var)} == {right!r}\n"
             "### END HIDDEN TESTS"
         )
-        cells.append(_code(f"{q.id}-test", test, grade=True, locked=True, points=q.points))
+        test_cell = _code(f"{q.id}-test", test, grade=True, locked=True, points=q.points)
+        test_cell.metadata.update(_item_meta(q, choices))
+        cells.append(test_cell)
 
     docs = {d.id: d for d in bank.all("documents")}
     used = []

@@ -22,7 +22,6 @@ import nbformat
 from nbformat.notebooknode import NotebookNode
 
 from ..bank import Bank
-from .build import _answer_letters, _choices
 
 KINDS = ("correct", "wrong", "partial", "empty", "format", "tampered", "invalid_json", "raises", "loops")
 
@@ -62,8 +61,10 @@ def questions_in(bank: Bank, nb: NotebookNode) -> list[Question]:
         q = bank.question(qid)
         var = _ANSWER.search(cell.source).group(1)
         test = next(j for j in range(i + 1, len(nb.cells)) if nb.cells[j].get("id") == f"{qid}-test")
-        letters = "".join(c.letter for c in _choices(bank, q))
-        out.append(Question(qid, var, q.points, _answer_letters(bank, q), letters, i, test))
+        # The letters as this notebook shows them (contract 4 metadata): shuffled per assignment.
+        shown = cell.metadata["mhkurs"]["options"]
+        right = sorted(letter for letter, ref in shown.items() if ref in q.answer)
+        out.append(Question(qid, var, q.points, right, "".join(shown), i, test))
     return out
 
 

@@ -29,15 +29,24 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "categories": m.IndicatorCategory,
     "indicators": m.Indicator,
     "myths": m.Myth,
+    "roles": m.Role,
     "facts": m.Fact,
     "duties": m.Duty,
+    "situations": m.Situation,
+    "conversation": m.ConversationPoint,
+    "example_questions": m.ExampleQuestion,
+    "question_choices": m.QuestionChoiceTask,
     "contacts": m.Contact,
     "rights": m.Right,
     "cases": m.Case,
     "questions": m.Question,
     "modules": m.Module,
     "assignments": m.Assignment,
+    "course_tests": m.CourseTest,
 }
+
+POOL_OF = {"assignments": "graded", "pre": "pretest", "post": "posttest"}
+"""Which question pool an assignment or course test may draw on (contract 2)."""
 
 DEBRIEF = "debrief"
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ten times faster
@@ -208,7 +217,17 @@ def _walk_refs(bank: Bank) -> Iterator[tuple[str, str, str, str, str]]:
             yield c.id, "concept", "concepts", c.concept, "concept"
     for ind in bank.all("indicators"):
         yield ind.id, "category", "categories", ind.category, "indicator category"
+    for f in bank.all("facts"):
+        for i, r in enumerate(f.roles):
+            yield f.id, f"roles[{i}]", "roles", r, "role"
+    for sit in bank.all("situations"):
+        if sit.case:
+            yield sit.id, "case", "cases", sit.case, "case"
+        for fact in sit.facts:
+            yield sit.id, f"facts.{fact}", "facts", fact, "navigator fact"
     for d in bank.all("duties"):
+        for i, r in enumerate(d.roles):
+            yield d.id, f"roles[{i}]", "roles", r, "role"
         for fact in condition_facts(d.applies_when):
             yield d.id, "applies_when", "facts", fact, "navigator fact"
         for i, c in enumerate(d.contacts):
@@ -237,6 +256,9 @@ def _walk_refs(bank: Bank) -> Iterator[tuple[str, str, str, str, str]]:
     for a in bank.all("assignments"):
         for i, q in enumerate(a.questions):
             yield a.id, f"questions[{i}]", "questions", q, "question"
+    for t in bank.all("course_tests"):
+        for i, q in enumerate(t.questions):
+            yield t.id, f"questions[{i}]", "questions", q, "question"
     for mod in bank.all("modules"):
         for i, ex in enumerate(mod.exercises):
             if ex.kind in ("scenario", "spotter"):
@@ -288,6 +310,52 @@ def scenario_problems(case: m.Case) -> list[tuple[str, str]]:
     for step_id in steps:
         if step_id not in state:
             out.append(("scenario", f"step '{step_id}' cannot be reached from the start"))
+    if out:
+        return out
+    return out + _teaching_problems(sc, steps)
+
+
+MIN_CHOICES = 3
+MIN_PATHS = 2
+
+
+def _teaching_problems(sc: m.Scenario, steps: dict[str, m.Step]) -> list[tuple[str, str]]:
+    """What makes a scenario teach: real branches, enough choices, feedback, a good choice in every step."""
+    out: list[tuple[str, str]] = []
+    for i, step in enumerate(sc.steps):
+        base = f"scenario.steps[{i}]"
+        if len(step.choices) < MIN_CHOICES:
+            out.append((f"{base}.choices", f"step '{step.id}' has {len(step.choices)} choice(s); "
+                                           f"a step needs at least {MIN_CHOICES}"))
+        ids = [c.id for c in step.choices]
+        for c, choice in enumerate(step.choices):
+            if ids.count(choice.id) > 1:
+                out.append((f"{base}.choices[{c}].id", f"duplicate choice id '{choice.id}' in step '{step.id}'"))
+            if not choice.feedback.nb.strip():
+                out.append((f"{base}.choices[{c}].feedback", f"choice '{choice.id}' has no feedback"))
+        if not any(c.quality == "god" for c in step.choices):
+            out.append((f"{base}.choices", f"step '{step.id}' has no choice of quality 'god'"))
+    n_paths = len(_step_sequences(sc, steps))
+    if n_paths < MIN_PATHS:
+        out.append(("scenario", f"only {n_paths} distinct path(s) of steps lead to the debrief; a scenario needs "
+                                f"at least {MIN_PATHS} (choices must lead to different steps, not only to "
+                                "different feedback)"))
+    return out
+
+
+def _step_sequences(sc: m.Scenario, steps: dict[str, m.Step]) -> set[tuple[str, ...]]:
+    """The distinct sequences of step ids from the start to the debrief (the scenario has no loops)."""
+    out: set[tuple[str, ...]] = set()
+
+    def walk(step_id: str, seq: tuple[str, ...]) -> None:
+        seq = seq + (step_id,)
+        for nxt in {c.next for c in steps[step_id].choices}:
+            if nxt == DEBRIEF:
+                out.add(seq)
+            else:
+                walk(nxt, seq)
+
+    walk(sc.start, ())
     return out
 
 
@@ -304,6 +372,24 @@ def _check(bank: Bank, problems: list[Problem]) -> None:
     for case in bank.all("cases"):
         for fld, msg in scenario_problems(case):
             problems.append(Problem(bank.origin[case.id], case.id, fld, msg))
+    bound = {r for d in bank.all("duties") if d.kind == "plikt" for r in d.roles}
+    for role in bank.all("roles"):
+        if role.id not in bound:
+            problems.append(Problem(bank.origin[role.id], role.id, "id",
+                                    "no duty (kind: plikt) names this role in its 'roles': every role needs its duties"))
+    cases = bank.sections.get("cases", {})
+    for mod in bank.all("modules"):
+        for i, ex in enumerate(mod.exercises):
+            case = cases.get(ex.ref)
+            if case is None:
+                continue
+            if ex.kind == "scenario" and case.scenario is None:
+                problems.append(Problem(bank.origin[mod.id], mod.id, f"exercises[{i}].ref",
+                                        f"case '{ex.ref}' has no scenario to play"))
+            if ex.kind == "spotter" and not case.indicators:
+                problems.append(Problem(bank.origin[mod.id], mod.id, f"exercises[{i}].ref",
+                                        f"case '{ex.ref}' links no indicators for the spotter"))
+    _check_pools(bank, problems)
     for section, what in (("modules", "module"), ("assignments", "assignment")):
         numbers: dict[int, str] = {}
         for item in bank.all(section):
@@ -311,6 +397,33 @@ def _check(bank: Bank, problems: list[Problem]) -> None:
                 problems.append(Problem(bank.origin[item.id], item.id, "number",
                                         f"{what} number {item.number} also used by '{numbers[item.number]}'"))
             numbers[item.number] = item.id
+
+
+def objective_ids(bank: Bank) -> dict[str, str]:
+    """Every module objective id, mapped to its module id."""
+    return {o.id: mod.id for mod in bank.all("modules") for o in mod.objectives}
+
+
+def _check_pools(bank: Bank, problems: list[Problem]) -> None:
+    """Questions name an existing objective; assignments and course tests use only their own pool."""
+    objectives = objective_ids(bank)
+    for q in bank.all("questions"):
+        if objectives and q.objective not in objectives:
+            problems.append(Problem(bank.origin[q.id], q.id, "objective", f"unknown module objective '{q.objective}'"))
+    users = [("assignments", a, POOL_OF["assignments"]) for a in bank.all("assignments")]
+    users += [("course_tests", t, POOL_OF[t.kind]) for t in bank.all("course_tests")]
+    for _section, user, pool in users:
+        for i, qid in enumerate(user.questions):
+            q = bank.sections.get("questions", {}).get(qid)
+            if q is not None and q.pool != pool:
+                problems.append(Problem(bank.origin[user.id], user.id, f"questions[{i}]",
+                                        f"question '{qid}' is in pool '{q.pool}', but only '{pool}' items may be used here"))
+    for t in bank.all("course_tests"):
+        for r, rule in enumerate(t.pass_rules):
+            for i, obj in enumerate(rule.objectives):
+                if obj not in objectives:
+                    problems.append(Problem(bank.origin[t.id], t.id, f"pass_rules[{r}].objectives[{i}]",
+                                            f"unknown module objective '{obj}'"))
 
 
 def load_bank(content_dir: str | os.PathLike | None = None) -> Bank:

@@ -7,6 +7,7 @@ at least one :class:`SourceRef` naming a seed document and the passage it rests 
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -56,10 +57,12 @@ class Item(Strict):
 
 
 class SourceDocument(Strict):
-    id: str = Field(description="File name of the seed document")
+    id: str = Field(description="File name of the seed document, or the id of a statute")
     title: str
     publisher: str
     year: str
+    kind: Literal["seed", "lov"] = Field(
+        "seed", description="'seed': a document in shared/seeds; 'lov': a statute the course cites beyond the seeds")
 
 
 # --- glossary ----------------------------------------------------------------
@@ -138,11 +141,21 @@ AnyOf.model_rebuild()
 NotOf.model_rebuild()
 
 
+class Role(Item):
+    """Who the learner is when the navigator asks: each role is bound by its own duties."""
+
+    label: Text
+    help: Text
+    public: bool = Field(description="works for a public authority or does tasks for the public sector")
+    order: int
+
+
 class Fact(Item):
     """A yes/no question the duty navigator asks about a situation."""
 
     question: Text
     help: Text
+    roles: list[Slug] = Field([], description="asked only of these roles (empty: of every role)")
 
 
 class Duty(Item):
@@ -150,12 +163,78 @@ class Duty(Item):
     kind: Literal["plikt", "tiltak"]
     legal_basis: str
     who: Text
+    roles: Annotated[list[Slug], Field(min_length=1, description="the roles this duty or action binds")]
     applies_when: Condition
     summary: Text
     overrides_confidentiality: bool = False
+    confidentiality: Literal["holds", "yields"] | None = Field(
+        None, description="confidentiality advice: 'holds' is shown only when no applicable duty overrides "
+                          "confidentiality, 'yields' only when one does")
     actions: Annotated[list[Text], Field(min_length=1)]
     contacts: list[Slug] = []
     order: int
+
+
+class SituationFact(Strict):
+    answer: bool | None = Field(description="the right answer for this situation; null: it depends (not scored)")
+    why: Text
+
+
+class Situation(Item):
+    """A concrete situation the navigator starts from: the learner answers its facts and predicts duties."""
+
+    title: Text
+    case: Slug | None = None
+    text: Text
+    facts: Annotated[dict[Slug, SituationFact], Field(min_length=1)]
+    order: int
+
+
+# --- the identification conversation -------------------------------------------
+
+ConversationTopic = Literal["formaal", "gjennomfoering", "unngaa-ord", "mindreaarige", "tolk", "minimum",
+                            "formulering", "akutt"]
+
+
+class ConversationPoint(Item):
+    """One teaching point about the identification conversation (KOM Del 5, UDI's card 4.1-4.3)."""
+
+    topic: ConversationTopic
+    text: Text
+    why: Text | None = None
+    order: int
+
+
+class ExampleQuestion(Item):
+    """An open example question, with the follow-up questions that can shed light on exploitation."""
+
+    theme: Text
+    question: Text
+    follow_ups: list[Text] = []
+    order: int
+
+
+class QuestionOption(Strict):
+    id: Slug
+    text: Text
+    better: bool = False
+    feedback: Text
+
+
+class QuestionChoiceTask(Item):
+    """«Velg det beste spørsmålet»: a situation and two to four ways of asking, one of them better."""
+
+    situation: Text
+    options: Annotated[list[QuestionOption], Field(min_length=2, max_length=4)]
+
+    @model_validator(mode="after")
+    def _one_better(self) -> "QuestionChoiceTask":
+        ids = [o.id for o in self.options]
+        if len(set(ids)) != len(ids):
+            raise ValueError("option ids must be unique")
+        if sum(o.better for o in self.options) != 1:
+            raise ValueError("exactly one option must be marked better: true")
+        return self
 
 
 # --- contacts and rights -----------------------------------------------------
@@ -198,6 +277,7 @@ class Step(Strict):
 class Scenario(Strict):
     start: Slug
     steps: Annotated[list[Step], Field(min_length=1)]
+    note: Text | None = Field(default=None, description="What in the story is constructed, and what comes from the source")
 
 
 class Case(Item):
@@ -227,16 +307,28 @@ class Case(Item):
 
 # --- questions ---------------------------------------------------------------
 
+Pool = Literal["practice", "graded", "pretest", "posttest"]
+"""Where an item may be used: module self-checks and refreshers (practice), nbgrader assignments
+(graded), the course pre-test and post-test. An item belongs to exactly one pool."""
+
+GIVEAWAY = re.compile(
+    r"\b(alle|ingen) (av )?(de )?(ovennevnte|alternativene( over)?|svarene( over)?)\b|\balt det ovenstående\b",
+    re.IGNORECASE,
+)
+"""«All/none of the above»-style options: they reward test-wiseness, not knowledge."""
+
 
 class Option(Strict):
     id: Annotated[str, StringConstraints(pattern=r"^[A-H]$")]
     text: Text
-    why: Text | None = None
+    why: Text | None = Field(None, description="Why this option is right, or what is wrong with it")
 
 
 class Question(Item):
     type: Literal["single", "multiple", "classification", "free_text"]
     topic: Literal["begreper", "indikatorer", "myter", "plikter", "case"]
+    objective: Slug = Field(description="Id of the module objective the item tests (modules.yaml)")
+    pool: Pool
     prompt: Text
     options: list[Option] = []
     answer: list[str] = []
@@ -259,8 +351,8 @@ class Question(Item):
             if self.options or len(self.answer) != 1:
                 raise ValueError("a classification question has no options and exactly one answer (a class id)")
             return self
-        if len(self.options) < 2:
-            raise ValueError("a choice question needs at least two options")
+        if not 3 <= len(self.options) <= 5:
+            raise ValueError(f"a choice question needs 3 to 5 options, not {len(self.options)}")
         unknown = [a for a in self.answer if a not in ids]
         if unknown:
             raise ValueError(f"answer names options that do not exist: {unknown}")
@@ -268,6 +360,14 @@ class Question(Item):
             raise ValueError("a single-choice question has exactly one answer")
         if self.type == "multiple" and not self.answer:
             raise ValueError("a multiple-choice question needs at least one right option")
+        if len(self.options) - len(set(self.answer)) < 2:
+            raise ValueError("a choice question needs at least two wrong options (plausible distractors)")
+        missing = [o.id for o in self.options if o.why is None]
+        if missing:
+            raise ValueError(f"every option needs its own 'why' (missing for {missing})")
+        giveaway = [o.id for o in self.options if GIVEAWAY.search(str(o.text))]
+        if giveaway:
+            raise ValueError(f"«all/none of the above» options give the answer away: {giveaway}")
         return self
 
 
@@ -275,7 +375,7 @@ class Question(Item):
 
 
 class Exercise(Strict):
-    kind: Literal["scenario", "spotter", "classifier", "myths", "navigator", "quiz"]
+    kind: Literal["scenario", "spotter", "classifier", "myths", "navigator", "quiz", "question_choice"]
     ref: str = Field(description="Case id, question topic, or '*'")
 
 
@@ -314,4 +414,38 @@ class Assignment(Item):
         seen = [q for q in self.questions if self.questions.count(q) > 1]
         if seen:
             raise ValueError(f"a question appears more than once: {sorted(set(seen))}")
+        return self
+
+
+# --- course pre-test and post-test ------------------------------------------------
+
+
+class PassRule(Strict):
+    """A minimum share of points on the items of some objectives (e.g. the duties must be right)."""
+
+    label: Text
+    objectives: Annotated[list[Slug], Field(min_length=1)]
+    min_percent: Annotated[int, Field(ge=0, le=100)]
+
+
+class CourseTest(Item):
+    """The course's pre-test (diagnostic) or post-test (with a pass mark): parallel forms."""
+
+    kind: Literal["pre", "post"]
+    title: Text
+    intro: Text
+    questions: Annotated[list[Slug], Field(min_length=3)]
+    pass_mark: Annotated[int, Field(ge=0, le=100)] | None = Field(
+        None, description="Percentage of the points needed to pass (post-test only)")
+    pass_rules: list[PassRule] = []
+
+    @model_validator(mode="after")
+    def _pass_mark_fits_kind(self) -> "CourseTest":
+        if self.kind == "post" and self.pass_mark is None:
+            raise ValueError("a post-test needs a pass_mark")
+        if self.kind == "pre" and self.pass_rules:
+            raise ValueError("a pre-test is diagnostic: no pass_rules")
+        seen = sorted({q for q in self.questions if self.questions.count(q) > 1})
+        if seen:
+            raise ValueError(f"a question appears more than once: {seen}")
         return self

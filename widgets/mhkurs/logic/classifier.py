@@ -1,5 +1,5 @@
 """Classifier: sort situations into trafficking, smuggling, social dumping, pimping, prostitution
-or 'needs more information', with the distinguishing element explained."""
+domestic violence or 'needs more information', with the distinguishing element explained."""
 
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ class ClassResult:
     distinction: m.Text | None
 
 
-def situations(bank: Bank) -> list[m.Question]:
-    return [q for q in bank.all("questions") if q.type == "classification"]
+def situations(bank: Bank, pool: str = "practice") -> list[m.Question]:
+    """The classification items of a pool (the classifier in the modules uses practice items only)."""
+    return [q for q in bank.all("questions") if q.type == "classification" and q.pool == pool]
 
 
 def classes(bank: Bank) -> list[m.ClassLabel]:

@@ -4,18 +4,46 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..bank import Bank, UnknownItem
 from ..bank import models as m
-from ..bank.loader import DEBRIEF
+from ..bank.loader import DEBRIEF, _step_sequences
 
 QUALITY_POINTS = {"god": 2, "delvis": 1, "svak": 0}
 
 
-@dataclass(frozen=True)
-class Taken:
+class Taken(NamedTuple):
+    """One step of the learner's path: the step shown and the choice taken (unpacks as a pair)."""
+
     step: m.Step
     choice: m.Choice
+
+
+@dataclass(frozen=True)
+class Reviewed:
+    """The debrief's look back at one choice on the learner's path."""
+
+    step: m.Step
+    choice: m.Choice
+    better: m.Choice | None  # the step's best choice, when the one taken was not "god"
+
+    @property
+    def quality(self) -> str:
+        return self.choice.quality
+
+    @property
+    def feedback(self) -> m.Text:
+        return self.choice.feedback
+
+    @property
+    def better_why(self) -> m.Text | None:
+        return self.better.feedback if self.better else None
+
+
+def best_choice(step: m.Step) -> m.Choice:
+    """The step's best choice: the first ``god`` one (the loader requires one), else the best there is."""
+    return max(step.choices, key=lambda c: QUALITY_POINTS[c.quality])
 
 
 @dataclass
@@ -57,6 +85,19 @@ class ScenarioRun:
                 return choice
         raise ValueError(f"step '{step.id}' has no choice '{choice_id}'")
 
+    @property
+    def path(self) -> list[Taken]:
+        """The learner's path so far: each step shown and the choice taken there, in order."""
+        return list(self.taken)
+
+    def review(self) -> list[Reviewed]:
+        """For each choice on the path: its quality and feedback, and the better choice where it was not ``god``."""
+        out = []
+        for step, choice in self.taken:
+            better = None if choice.quality == "god" else best_choice(step)
+            out.append(Reviewed(step, choice, better))
+        return out
+
     def restart(self) -> None:
         self.current = self.case.scenario.start
         self.taken = []
@@ -77,6 +118,7 @@ class ScenarioRun:
             "indicators": [self.bank.indicator(i) for i in self.case.indicators],
             "indicators_noticed": [self.bank.indicator(i) for i in seen_ind],
             "choices": list(self.taken),
+            "review": self.review(),
             "score": self.score(),
         }
 
@@ -97,3 +139,15 @@ def all_paths(case: m.Case) -> Iterator[list[m.Choice]]:
                 yield from walk(choice.next, path + [choice])
 
     yield from walk(case.scenario.start, [])
+
+
+def step_sequences(case: m.Case) -> set[tuple[str, ...]]:
+    """The distinct sequences of steps a learner can pass through on the way to the debrief."""
+    if case.scenario is None:
+        return set()
+    return _step_sequences(case.scenario, {s.id: s for s in case.scenario.steps})
+
+
+def branches(case: m.Case) -> bool:
+    """True when the learner's choices change which steps follow (not only the feedback)."""
+    return len(step_sequences(case)) >= 2

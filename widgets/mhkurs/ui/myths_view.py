@@ -1,30 +1,93 @@
-"""Myth or fact. Logic lives in ``mhkurs.logic``."""
+"""Myth or fact. Logic (order, locked answers, attempts) lives in ``mhkurs.logic.myths``.
+
+The full list of myths is shown only once every statement is answered, so the exercise never
+shows the answers before the learner has given them.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import ipywidgets as w
 
 from ..bank import get_bank
 from ..logic import myths
-from .common import box, button, para, record, verdict
+from .common import box, bullet_list, button, para, record, verdict
 
 
-def show_myths(seed: int = 0, module: str | None = None) -> w.VBox:
+def show_myths(seed: int = 0, module: str | None = None, state: dict | None = None,
+               on_change: Callable[[dict], None] | None = None) -> w.VBox:
+    """``state``/``on_change``: restore and save the exercise (``MythRun.to_dict``) for the learner record."""
     bank = get_bank()
-    stmts = myths.statements(bank, seed=seed)
-    rows, results = [], {}
-    for s in stmts:
-        fb = w.HTML()
-        yes, no = button("Fakta", f"Påstanden er riktig: {s.text}"), button("Myte", f"Påstanden er en myte: {s.text}")
+    current = {"run": myths.MythRun.from_dict(state) if state else myths.start(bank, seed=seed)}
+    body = w.VBox()
+    summary = w.HTML()
+    retry = button("Prøv igjen", "Nytt forsøk: påstandene kommer i ny rekkefølge")
 
-        def answer(says_true: bool, s=s, fb=fb) -> None:
-            j = myths.judge(s, says_true)
-            results[s.key] = j.correct
-            truth = "Dette er fakta." if s.is_true else "Dette er en myte."
-            fb.value = verdict(j.correct, f"{truth} {j.correction} {j.why}")
-            record(module, "myths", "*", sum(results.values()), len(stmts))
+    def feedback(s: myths.Statement, said: bool) -> str:
+        j = myths.judge(s, said)
+        truth = "Dette er fakta." if s.is_true else "Dette er en myte."
+        mine = "Du svarte «fakta»." if said else "Du svarte «myte»."
+        return verdict(j.correct, f"{mine} {truth} {j.correction} {j.why}")
 
-        yes.on_click(lambda _b, a=answer: a(True))
-        no.on_click(lambda _b, a=answer: a(False))
-        rows.append(w.VBox([para(f"«{s.text}»"), w.HBox([yes, no]), fb]))
-    return box(rows, title="Myte eller fakta?")
+    def show_summary() -> None:
+        run = current["run"]
+        right, total = myths.score(bank, run)
+        if not run.done:
+            summary.value = f"<p role='status'>Besvart: {len(run.answers)} av {total}.</p>"
+            retry.disabled = not run.answers
+            return
+        summary.value = (
+            f"<p role='status'><strong>Du hadde {right} av {total} riktige.</strong> "
+            "Trykk «Prøv igjen» for et nytt forsøk.</p>"
+            "<p>Hele listen over myter fra KOMs veileder:</p>"
+            + bullet_list(m.statement for m in bank.all("myths"))
+        )
+        retry.disabled = False
+
+    def build() -> None:
+        run = current["run"]
+        stmts = myths.by_key(bank, run)
+        rows = []
+        for key in run.keys:
+            s = stmts[key]
+            fb = w.HTML()
+            yes = button("Fakta", f"Påstanden er riktig: {s.text}")
+            no = button("Myte", f"Påstanden er en myte: {s.text}")
+
+            def answer(says_true: bool, s=s, fb=fb, yes=yes, no=no) -> None:
+                run = current["run"]
+                if s.key in run.answers:
+                    return  # locked: the feedback is already shown
+                myths.answer(bank, run, s.key, says_true)
+                yes.disabled = no.disabled = True
+                fb.value = feedback(s, says_true)
+                show_summary()
+                if run.done:
+                    right, total = myths.score(bank, run)
+                    record(module, "myths", "*", right, total)
+                if on_change:
+                    on_change(run.to_dict())
+
+            if key in run.answers:
+                yes.disabled = no.disabled = True
+                fb.value = feedback(s, run.answers[key])
+            yes.on_click(lambda _b, a=answer: a(True))
+            no.on_click(lambda _b, a=answer: a(False))
+            row = w.VBox([para(f"«{s.text}»"), w.HBox([yes, no]), fb])
+            row.add_class("mh-question")
+            rows.append(row)
+        body.children = rows
+        show_summary()
+
+    def on_retry(_b) -> None:
+        current["run"] = myths.retry(bank, current["run"])
+        build()
+        if on_change:
+            on_change(current["run"].to_dict())
+
+    retry.on_click(on_retry)
+    build()
+    view = box([body, summary, retry], title="Myte eller fakta?")
+    view.myth_state = lambda: current["run"]
+    return view

@@ -1,4 +1,8 @@
-"""The duty navigator: which duties apply in a situation. Logic lives in ``mhkurs.logic``."""
+"""The duty navigator: who you are and what you know decide which duties you have.
+
+Starts from a concrete situation of the bank (or the learner's own, as a reference tool). Nothing is
+answered until the learner answers it. Behaviour lives in ``mhkurs.logic.navigator``.
+"""
 
 from __future__ import annotations
 
@@ -8,47 +12,135 @@ from ..bank import get_bank
 from ..logic import navigator
 from .common import box, bullet_list, button, contact_line, record, t, verdict
 
+OWN = "__egen__"
+YES_NO = [("Ja", True), ("Nei", False)]
+
+
+def _radio(options, description: str) -> w.RadioButtons:
+    return w.RadioButtons(options=options, value=None, description=description,
+                          style={"description_width": "initial"}, layout=w.Layout(width="auto"))
+
+
+def advice_html(bank, advice: navigator.Advice) -> str:
+    html = [f"<h4>Dette gjelder for deg som {t(advice.role.label).lower()}</h4>"]
+    if not advice.duties and not advice.actions:
+        html.append("<p>Ingen av pliktene utløses av svarene. Er du likevel bekymret, søk råd – "
+                    "personen kan ha behov for hjelp fra andre instanser.</p>")
+    for d in advice.duties + advice.actions:
+        kind = "Plikt" if d.kind == "plikt" else "Tiltak"
+        html.append(f"<h5>{kind}: {t(d.title)}</h5><p><em>{t(d.legal_basis)}</em>. {t(d.summary)}</p>"
+                    + bullet_list(d.actions))
+        if d in advice.overriding:
+            html.append("<p><strong>Denne plikten går foran taushetsplikten.</strong></p>")
+    if advice.contacts:
+        html.append("<h5>Hvem du kontakter</h5><ul>"
+                    + "".join(f"<li>{contact_line(c)}</li>" for c in advice.contacts) + "</ul>")
+    return "".join(html)
+
+
+def verdict_html(bank, v: navigator.Verdict) -> str:
+    yes_no = {True: "ja", False: "nei", None: "ikke svart"}
+    head = verdict(v.all_right, f"Du har {v.right} av {v.total} riktig.")
+    facts = []
+    for c in v.facts:
+        if c.scored:
+            mark = "✔" if c.correct else "✘"
+            facts.append(f"{mark} {c.fact.question} Du svarte {yes_no[c.given]}, riktig er {yes_no[c.expected]}. {c.why}")
+        else:
+            facts.append(f"○ {c.fact.question} Her kommer det an på mer enn situasjonen forteller, så svaret ditt "
+                         f"({yes_no[c.given]}) er brukt. {c.why}")
+    duties = []
+    for d in v.duties:
+        mark = "✔" if d.correct else "✘"
+        applies = "gjelder for deg" if d.applies else "gjelder ikke for deg"
+        picked = "du krysset av for den" if d.predicted else "du krysset ikke av for den"
+        duties.append(f"{mark} {d.duty.title}: {applies} her, og {picked}.")
+    return (head + "<h4>Fakta om situasjonen</h4>" + bullet_list(facts)
+            + "<h4>Pliktene dine</h4>" + bullet_list(duties) + advice_html(bank, v.advice))
+
 
 def show_navigator(learning: bool = True, module: str | None = None) -> w.VBox:
+    """``learning=True``: start from a situation, predict, then see the verdict. ``False``: reference tool."""
     bank = get_bank()
-    qs = {}
-    rows = []
-    for f in navigator.facts(bank):
-        tb = w.ToggleButtons(options=[("Nei", False), ("Ja", True)], value=False, description=str(f.question),
-                             style={"description_width": "initial"}, tooltips=["Nei", "Ja"])
-        qs[f.id] = tb
-        rows.append(w.VBox([tb, w.HTML(f"<p class='mh-help'><small>{t(f.help)}</small></p>")]))
-    duties = [d for d in sorted(bank.all("duties"), key=lambda d: d.order) if d.kind == "plikt"]
-    guesses = {d.id: w.Checkbox(description=str(d.title), indent=False, layout=w.Layout(width="auto")) for d in duties}
+    situations = navigator.situations(bank) if learning else []
+    sit_options = [(str(s.title), s.id) for s in situations] + [("Min egen situasjon (oppslag, uten fasit)", OWN)]
+    pick_sit = w.Dropdown(options=sit_options, value=sit_options[0][1], description="Situasjon:",
+                          style={"description_width": "initial"}, layout=w.Layout(width="auto", max_width="100%"))
+    sit_text = w.HTML()
+    pick_role = _radio([(str(r.label), r.id) for r in navigator.roles(bank)], "Hvem er du?")
+    role_help = w.HTML()
+    facts_box = w.VBox()
+    fact_inputs: dict[str, w.RadioButtons] = {}
+    all_duties = navigator.duties(bank)
+    guesses = {d.id: w.Checkbox(description=str(d.title), indent=False, layout=w.Layout(width="auto"))
+               for d in all_duties}
+    guess_box = w.VBox([w.HTML("<p><strong>3. Hvilke plikter har du her?</strong> Kryss av for dem du mener gjelder "
+                               "for deg – ingen, én eller flere.</p>")] + list(guesses.values()))
     out = w.HTML()
-    go = button("Vis pliktene", "Vis hvilke plikter og tiltak som gjelder", "primary")
+    out.add_class("mh-navigator-result")
+    go = button("Vis pliktene", "Sjekk svarene og vis hvilke plikter og tiltak som gjelder", "primary")
+
+    def own() -> bool:
+        return pick_sit.value == OWN
+
+    def build_facts(_change=None) -> None:
+        old = {k: rb.value for k, rb in fact_inputs.items()}
+        fact_inputs.clear()
+        rows = []
+        role_id = pick_role.value
+        if role_id is None:
+            facts_box.children = [w.HTML("<p><em>Velg først hvem du er, så kommer spørsmålene om situasjonen.</em></p>")]
+            role_help.value = ""
+            return
+        role_help.value = f"<p class='mh-help'><small>{t(bank.get('roles', role_id).help)}</small></p>"
+        for f in navigator.facts(bank, role_id):
+            rb = _radio(YES_NO, str(f.question))
+            rb.value = old.get(f.id)
+            fact_inputs[f.id] = rb
+            rows.append(w.VBox([rb, w.HTML(f"<p class='mh-help'><small>{t(f.help)}</small></p>")]))
+        facts_box.children = rows
+
+    def show_situation(_change=None) -> None:
+        if own():
+            sit_text.value = ("<p>Tenk på en situasjon du står i. Svar på spørsmålene, så viser navigatoren hvilke "
+                              "plikter og tiltak som gjelder for deg. Her er det ingen fasit.</p>")
+            guess_box.layout.display = "none"
+        else:
+            s = navigator.situation(bank, pick_sit.value)
+            sit_text.value = f"<p class='mh-situation'>{t(s.text)}</p>"
+            guess_box.layout.display = None
+        out.value = ""
 
     def on_go(_b) -> None:
-        answers = {k: tb.value for k, tb in qs.items()}
-        adv = navigator.advise(bank, answers)
-        html = []
-        if learning:
-            cmp = navigator.compare(bank, answers, {k for k, cb in guesses.items() if cb.value})
-            html.append(verdict(cmp.correct, "Du traff alle pliktene." if cmp.correct else ""))
-            if cmp.missed:
-                html.append("<p>✘ Du glemte: " + t(", ".join(str(bank.duty(d).title) for d in sorted(cmp.missed))) + "</p>")
-            if cmp.extra:
-                html.append("<p>✘ Gjelder ikke her: " + t(", ".join(str(bank.duty(d).title) for d in sorted(cmp.extra))) + "</p>")
-            record(module, "navigator", "*", int(cmp.correct), 1)
-        if not adv.duties and not adv.actions:
-            html.append("<p>Ingen av pliktene utløses av svarene dine. Er du bekymret, søk råd.</p>")
-        for d in adv.duties + adv.actions:
-            kind = "Plikt" if d.kind == "plikt" else "Tiltak"
-            html.append(f"<h4>{kind}: {t(d.title)}</h4><p><em>{t(d.legal_basis)}</em>. {t(d.summary)}</p>"
-                        + bullet_list(d.actions))
-            if d.overrides_confidentiality:
-                html.append("<p><strong>Går foran taushetsplikten.</strong></p>")
-        if adv.contacts:
-            html.append("<h4>Hvem du kontakter</h4><ul>" + "".join(f"<li>{contact_line(c)}</li>" for c in adv.contacts) + "</ul>")
-        out.value = "".join(html)
+        role_id = pick_role.value
+        if role_id is None:
+            out.value = "<p role='status'><strong>Velg hvem du er først</strong> (spørsmål 1), så svarer du på spørsmålene.</p>"
+            return
+        answers = {k: rb.value for k, rb in fact_inputs.items()}
+        missing = navigator.unanswered(bank, role_id, answers)
+        if missing:
+            out.value = ("<p role='status'><strong>Svar ja eller nei på alle spørsmålene først.</strong> Du mangler:</p>"
+                         + bullet_list(f.question for f in missing))
+            return
+        if own():
+            out.value = advice_html(bank, navigator.advise(bank, role_id, answers))
+            return
+        v = navigator.grade(bank, pick_sit.value, role_id, answers, {k for k, cb in guesses.items() if cb.value})
+        out.value = verdict_html(bank, v)
+        record(module, "navigator", "*", v.right, v.total)
 
+    pick_role.observe(build_facts, names="value")
+    pick_sit.observe(show_situation, names="value")
     go.on_click(on_go)
-    parts = [w.HTML("<p>Svar på spørsmålene om situasjonen.</p>")] + rows
+    build_facts()
+    show_situation()
+    parts = []
     if learning:
-        parts += [w.HTML("<p><strong>Hvilke plikter tror du gjelder?</strong></p>")] + list(guesses.values())
-    return box(parts + [go, out], title="Pliktnavigator")
+        parts += [w.HTML("<p>Velg en situasjon. Si hvem du er, svar på spørsmålene og kryss av for pliktene du mener "
+                         "du har. Du kan også velge din egen situasjon og bruke navigatoren som oppslag.</p>"),
+                  pick_sit]
+    else:
+        pick_sit.value = OWN
+    parts += [sit_text, w.HTML("<p><strong>1. Hvem er du?</strong></p>"), pick_role, role_help,
+              w.HTML("<p><strong>2. Hva vet du om situasjonen?</strong></p>"), facts_box, guess_box, go, out]
+    return box(parts, title="Pliktnavigator")

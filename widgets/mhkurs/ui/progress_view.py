@@ -8,7 +8,8 @@ from ..bank import get_bank
 from .common import Progress, box, bullet_list, button, exercise_key
 
 EXERCISE_NAMES = {"scenario": "Case", "spotter": "Finn indikatorene", "classifier": "Klassifisering",
-                  "myths": "Myte eller fakta", "navigator": "Pliktnavigator", "quiz": "Test deg selv"}
+                  "myths": "Myte eller fakta", "navigator": "Pliktnavigator", "quiz": "Test deg selv",
+                  "question_choice": "Velg det beste spørsmålet"}
 
 
 def progress_rows(module_id: str) -> list[tuple[str, str]]:

@@ -1,71 +1,131 @@
-"""The self-check quiz. Logic lives in ``mhkurs.logic``."""
+"""The self-check quiz. Logic (order, locking, attempts, grading) lives in ``mhkurs.logic.quiz``."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import ipywidgets as w
 
 from ..bank import get_bank
 from ..logic import quiz
-from .common import box, bullet_list, button, record, t, verdict
+from .common import box, button, record, t
+
+STATUS = {  # symbol and word: never colour alone
+    quiz.RIGHT: ("✔", "Riktig"),
+    quiz.WRONG: ("✘", "Ikke riktig"),
+    quiz.UNANSWERED: ("○", "Ikke besvart"),
+}
 
 
-def show_quiz(topic: str | None = None, ids: list[str] | None = None, module: str | None = None) -> w.VBox:
+def _status_html(status: str, text) -> str:
+    symbol, word = STATUS[status]
+    return f'<p class="mh-verdict"><strong>{symbol} {word}.</strong> {t(text)}</p>'
+
+
+def _option_lines(a: quiz.Answer, shown: list[tuple[str, object]]) -> str:
+    """Every option explains itself, in the order and with the letters the learner saw."""
+    items = []
+    for letter, o in shown:
+        right = o.id in a.question.answer
+        mark = "✔ riktig alternativ" if right else "✘ galt alternativ"
+        mine = " – ditt valg" if o.id in a.chosen else ""
+        items.append(f"<li><strong>{letter}</strong> ({mark}{mine}): {t(o.text)}. <em>{t(o.why)}</em></li>")
+    return "<ul>" + "".join(items) + "</ul>"
+
+
+def show_quiz(topic: str | None = None, ids: list[str] | None = None, module: str | None = None,
+              state: dict | None = None, on_change: Callable[[dict], None] | None = None) -> w.VBox:
+    """A self-check over practice items. ``state``/``on_change``: restore and save the quiz's state
+    (a plain dict from ``QuizState.to_dict``) for the learner record."""
     bank = get_bank()
     qs = quiz.questions(bank, topic=topic, ids=ids)
-    state = {"attempt": 0}
+    seed = quiz.seed_for(module, topic, ids)
+    current = {"state": quiz.restore(bank, state) if state else quiz.start(bank, qs, seed=seed)}
     body = w.VBox()
     score = w.HTML()
-    check = button("Sjekk svarene", "Rett quizen", "primary")
-    retry = button("Prøv igjen", "Nye rekkefølger på svaralternativene")
+    check = button("Sjekk svarene", "Lever svarene og få forklaring. Svarene kan ikke endres etterpå.", "primary")
+    retry = button("Prøv igjen", "Nytt forsøk: svaralternativene kommer i ny rekkefølge")
+    inputs: list = []
+
+    def changed() -> None:
+        if on_change:
+            on_change(current["state"].to_dict())
+
+    def chosen(q, ctl) -> list[str]:
+        if q.type == "single":
+            return [ctl.value] if ctl.value else []
+        return [oid for oid, cb in zip(ctl.option_ids, ctl.children) if cb.value]
 
     def build() -> None:
+        st = current["state"]
         inputs.clear()
         rows = []
-        for n, q in enumerate(qs, 1):
-            opts = quiz.shuffled_options(q, state["attempt"])
+        for n, qid in enumerate(st.questions, 1):
+            q = bank.question(qid)
+            shown = quiz.shown(bank, st, qid)
+            given = st.answers.get(qid, [])
+            hint = "velg ett svar" if q.type == "single" else "velg alle som passer"
+            head = w.HTML(f"<p><strong>Spørsmål {n} av {len(st.questions)}.</strong> {t(q.prompt)} <em>({hint})</em></p>")
             if q.type == "single":
-                ctl = w.RadioButtons(options=[(f"{o.id}. {o.text}", o.id) for o in opts], value=None,
-                                     description=f"Spørsmål {n}:", style={"description_width": "initial"},
+                ctl = w.RadioButtons(options=[(f"{letter}. {o.text}", o.id) for letter, o in shown],
+                                     value=given[0] if given else None, description=f"Svar på spørsmål {n}:",
+                                     tooltip=str(q.prompt), style={"description_width": "initial"},
                                      layout=w.Layout(width="auto"))
             else:
-                ctl = w.VBox([w.Checkbox(description=f"{o.id}. {o.text}", indent=False, layout=w.Layout(width="auto"))
-                              for o in opts])
-                ctl.option_ids = [o.id for o in opts]
+                ctl = w.VBox([w.Checkbox(value=o.id in given, description=f"{letter}. {o.text}", indent=False,
+                                         layout=w.Layout(width="auto")) for letter, o in shown])
+                ctl.option_ids = [o.id for _, o in shown]
             fb = w.HTML()
             inputs.append((q, ctl, fb))
-            hint = " (velg ett)" if q.type == "single" else " (velg alle som passer)"
-            rows.append(w.VBox([w.HTML(f"<p><strong>{n}. {t(q.prompt)}</strong>{hint}</p>"), ctl, fb]))
+            group = w.VBox([head, ctl, fb])
+            group.add_class("mh-question")
+            rows.append(group)
         body.children = rows
-        score.value = ""
+        show_results()
 
-    def chosen(q, ctl) -> set[str]:
-        if q.type == "single":
-            return {ctl.value} if ctl.value else set()
-        return {oid for oid, cb in zip(ctl.option_ids, ctl.children) if cb.value}
+    def lock(locked: bool) -> None:
+        for _q, ctl, _fb in inputs:
+            for x in ([ctl] if isinstance(ctl, w.RadioButtons) else ctl.children):
+                x.disabled = locked
+        check.disabled = locked
+        retry.disabled = not locked
+
+    def show_results() -> None:
+        st = current["state"]
+        if not st.submitted:
+            score.value = ""
+            lock(False)
+            return
+        answers = quiz.results(bank, st)
+        for a, (q, _ctl, fb) in zip(answers, inputs):
+            fb.value = _status_html(a.status, q.explanation) + _option_lines(a, quiz.shown(bank, st, q.id))
+        got, most = quiz.total(answers)
+        missing = sum(1 for a in answers if not a.answered)
+        rest = f" {missing} spørsmål er ikke besvart." if missing else ""
+        score.value = (f"<p role='status'><strong>Poeng: {got} av {most}.</strong>{rest} "
+                       "Svarene er låst. Trykk «Prøv igjen» for et nytt forsøk med alternativene i ny rekkefølge.</p>")
+        lock(True)
 
     def on_check(_b) -> None:
-        answers = []
-        for q, ctl, fb in inputs:
-            a = quiz.grade(q, chosen(q, ctl))
-            answers.append(a)
-            lines = []
-            for o, picked, right in a.option_feedback():
-                if picked or right:
-                    mark = "✔" if right else "✘"
-                    why = f" – {o.why}" if o.why else ""
-                    state_txt = "riktig" if right else "feil"
-                    lines.append(f"{mark} {o.id} er {state_txt}{' (ditt valg)' if picked else ''}{why}")
-            fb.value = verdict(a.correct, q.explanation) + bullet_list(lines)
-        got, most = quiz.total(answers)
-        score.value = f"<p role='status'><strong>Poeng: {got} av {most}.</strong></p>"
-        record(module, "quiz", topic or "utvalg", got, most)
+        st = current["state"]
+        if st.submitted:
+            return
+        quiz.submit(st, {q.id: chosen(q, ctl) for q, ctl, _fb in inputs})
+        show_results()
+        answers = quiz.results(bank, st)
+        if any(a.answered for a in answers):  # an empty submission is not a result
+            got, most = quiz.total(answers)
+            record(module, "quiz", topic or "utvalg", got, most)
+        changed()
 
     def on_retry(_b) -> None:
-        state["attempt"] += 1
+        current["state"] = quiz.retry(bank, current["state"])
         build()
+        changed()
 
-    inputs: list = []
     check.on_click(on_check)
     retry.on_click(on_retry)
     build()
-    return box([body, w.HBox([check, retry]), score], title="Test deg selv")
+    view = box([body, w.HBox([check, retry]), score], title="Test deg selv")
+    view.quiz_state = lambda: current["state"]  # for the learner record (resume)
+    return view

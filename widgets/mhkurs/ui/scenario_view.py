@@ -5,7 +5,8 @@ from __future__ import annotations
 import ipywidgets as w
 
 from ..bank import get_bank
-from ..logic.scenario import ScenarioRun
+from ..logic.scenario import ScenarioRun, branches
+from ..logic.sources import cite
 from .common import box, bullet_list, button, para, record, t, verdict
 
 
@@ -53,10 +54,14 @@ def show_case(case_id: str, module: str | None = None) -> w.VBox:
     restart.on_click(do_restart)
     case = run.case
     head = [para(case.setting, "p", "mh-setting")]
+    if case.scenario.note:
+        head.append(para(case.scenario.note, "p", "mh-scenario-note"))
+    if branches(case):
+        head.append(para("Valgene dine påvirker hva som skjer videre.", "p", "mh-branches"))
     if case.kind == "dom":
         head.append(para(f"{case.court}, {case.date}. Anvendt lov: {case.law_applied}. Gjeldende lov i dag: {case.law_today}."))
     render()
-    out = box(head + [story, choices, feedback], title=f"Case: {case.title}")
+    out = box(head + [story, choices, feedback], title=f"Sak: {case.title}")
     out.add_class("mh-scenario")
     return out
 
@@ -71,9 +76,25 @@ def debrief_view(run: ScenarioRun) -> w.HTML:
         f"<p><strong>Klassifisering:</strong> {t(d['classification'].label)}</p>",
         f"<p><strong>Dine valg:</strong> {got} av {most} poeng.</p>",
     ]
+    html.append(review_html(d["review"]))
     if d["duties"]:
         html.append("<p><strong>Plikter:</strong></p>" + bullet_list(f"{x.title} ({x.legal_basis})" for x in d["duties"]))
     if d["indicators"]:
         html.append("<p><strong>Indikatorer i saken:</strong></p>" + bullet_list(i.text for i in d["indicators"]))
-    html.append("<p class='mh-source'><em>Kilde: " + t("; ".join(f"{s.file}, {s.ref}" for s in case.source)) + "</em></p>")
+    html.append("<p class='mh-source'><em>Kilde: " + t(cite(get_bank(), case.source)) + "</em></p>")
     return w.HTML("".join(html))
+
+
+QUALITY_LABEL = {"god": "Godt valg", "delvis": "Delvis riktig", "svak": "Svakt valg"}
+
+
+def review_html(review) -> str:
+    """The learner's own path, choice by choice, with the better choice where one was not good."""
+    items = []
+    for r in review:
+        line = (f"<li class='mh-review-{r.quality}'><strong>{QUALITY_LABEL[r.quality]}:</strong> "
+                f"«{t(r.choice.label)}» – {t(r.feedback)}")
+        if r.better is not None:
+            line += f"<br><em>Bedre valg:</em> «{t(r.better.label)}» – {t(r.better_why)}"
+        items.append(line + "</li>")
+    return "<p><strong>Gjennomgang av valgene dine:</strong></p><ol class='mh-review'>" + "".join(items) + "</ol>"

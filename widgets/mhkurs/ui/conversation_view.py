@@ -1,0 +1,73 @@
+"""Module 8: the identification conversation and «velg det beste spørsmålet». Logic in ``mhkurs.logic``."""
+
+from __future__ import annotations
+
+import ipywidgets as w
+
+from ..bank import get_bank
+from ..logic import conversation
+from .common import box, bullet_list, button, record, t, verdict
+
+
+def _html(parts: list[str]) -> w.HTML:
+    out = w.HTML("".join(parts))
+    out.add_class("mh-content")
+    return out
+
+
+def show_conversation(*topics: str) -> w.HTML:
+    """The teaching points of one or more topics, each under its heading, with the reason where the bank has one."""
+    bank = get_bank()
+    parts = []
+    for topic in topics:
+        items = []
+        for p in conversation.points(bank, topic):
+            why = f"<br><small>Hvorfor: {t(p.why)}</small>" if p.why else ""
+            items.append(f"<li>{t(p.text)}{why}</li>")
+        parts.append(f"<h4>{t(conversation.TOPIC_TITLES[topic])}</h4><ul>{''.join(items)}</ul>")
+    return _html(parts)
+
+
+def show_example_questions() -> w.HTML:
+    """The open example questions, each with follow-up questions that can shed light on exploitation."""
+    bank = get_bank()
+    parts = ["<p>Begynn åpent, og følg opp med de konkrete spørsmålene der de passer.</p><dl class='mh-examples'>"]
+    for q in conversation.example_questions(bank):
+        follow = f"<dd>Følg opp: {t(' '.join(str(f) for f in q.follow_ups))}</dd>" if q.follow_ups else ""
+        parts.append(f"<dt><strong>{t(q.theme)}:</strong> «{t(q.question)}»</dt>{follow}")
+    parts.append("</dl>")
+    return _html(parts)
+
+
+def show_question_choice(ids: list[str] | None = None, module: str | None = None) -> w.VBox:
+    """«Velg det beste spørsmålet»: pick the better way of asking in each situation, then see why."""
+    bank = get_bank()
+    tasks = conversation.tasks(bank, ids)
+    rows, inputs = [], {}
+    for n, task in enumerate(tasks, 1):
+        rb = w.RadioButtons(options=[(f"«{o.text}»", o.id) for o in task.options], value=None,
+                            description=f"Situasjon {n}:", style={"description_width": "initial"},
+                            layout=w.Layout(width="auto"))
+        fb = w.HTML()
+        inputs[task.id] = (rb, fb)
+        rows.append(w.VBox([w.HTML(f"<p><strong>{n}.</strong> {t(task.situation)} Hvilket spørsmål er best?</p>"),
+                            rb, fb]))
+    score = w.HTML()
+    check = button("Sjekk svarene", "Se hvilket spørsmål som er best, og hvorfor", "primary")
+
+    def on_check(_b) -> None:
+        judgements = conversation.judge_all(bank, {k: rb.value for k, (rb, _fb) in inputs.items()}, ids)
+        for j in judgements:
+            _rb, fb = inputs[j.task.id]
+            if j.chosen is None:
+                head = "<p><strong>○ Ikke svart.</strong> Velg ett av spørsmålene og sjekk igjen.</p>"
+            else:
+                head = verdict(j.correct, "" if j.correct else f"Bedre: «{j.better.text}»")
+            lines = [f"{'✔ Best' if o.better else '✘ Svakere'}: «{o.text}» – {o.feedback}" for o in j.task.options]
+            fb.value = head + bullet_list(lines)
+        got, most = conversation.score(judgements)
+        score.value = f"<p role='status'><strong>Du har {got} av {most} riktig.</strong></p>"
+        record(module, "question_choice", "*", got, most)
+
+    check.on_click(on_check)
+    return box(rows + [check, score], title="Velg det beste spørsmålet")
