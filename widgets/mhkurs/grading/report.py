@@ -6,9 +6,9 @@ plots (no CDN) and a CSV with one row per question:
 
 * per question: bank item id, module objective, share correct (difficulty),
   discrimination as the point-biserial correlation of the item with the rest
-  of the automatic part and as upper-minus-lower third (D), and for choice
+  of the automatic part and as upper-minus-lower 27 % (D), and for choice
   questions how many chose each option, overall and in the upper and lower
-  third, so a distractor nobody picks or a key strong learners reject stands out;
+  27 %, so a distractor nobody picks or a key strong learners reject stands out;
 * per objective: the class mean;
 * the free-text tasks with their manual grades.
 
@@ -192,16 +192,15 @@ def analyse(course: str | Path, assignment: str, bank: Bank | None = None) -> An
                 answer_idx = max(j for j in range(idx) if nb.cells[j].get("metadata", {}).get("nbgrader", {}).get("solution"))
                 answer_id = nb.cells[answer_idx].metadata["nbgrader"]["grade_id"]
                 key = read_answer(nb.cells[answer_idx].source.split("### BEGIN SOLUTION")[-1].split("### END SOLUTION")[0]) or []
-                letter_map = meta.get("options")
-                texts = {}
+                letter_map = meta.get("options")  # letter shown -> bank option id (contract 4)
+                text_of: dict[str, str] = {}
                 if q is not None:
-                    texts = {c.letter: c.text for c in _choices(bank, q)}
-                    if not letter_map:
-                        ids = ([c.id for c in bank.all("classes")] if q.type == "classification"
-                               else [o.id for o in q.options])
-                        letter_map = dict(zip(texts, ids))
+                    text_of = ({c.id: str(c.label) for c in bank.all("classes")} if q.type == "classification"
+                               else {o.id: str(o.text) for o in q.options})
+                    if not letter_map:  # an older notebook without the metadata: the bank's order
+                        letter_map = {c.letter: getattr(c, "ref", c.letter) for c in _choices(bank, q)}
                 letter_map = letter_map or {}
-                item.options = [Option(letter, str(oid), texts.get(letter, ""), letter in key)
+                item.options = [Option(letter, str(oid), text_of.get(str(oid), ""), letter in key)
                                 for letter, oid in letter_map.items()]
                 for s in students:
                     cells = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id"): c for c in graded_nbs[s].cells}
@@ -374,8 +373,8 @@ def render_html(an: Analysis) -> str:
              "<p><b>Slik leser du tallene.</b> <i>Andel riktig</i> er vanskegraden: andelen av klassen som fikk "
              "full uttelling. <i>Diskriminering</i> er korrelasjonen (punkt-biserial) mellom spørsmålet og resten "
              "av den automatisk rettede delen: over 0,3 skiller spørsmålet godt mellom sterke og svake, under 0,2 "
-             "lite, og under 0 bør fasit og formulering sjekkes. <i>D</i> er andel riktig i den beste tredjedelen "
-             f"minus andel riktig i den svakeste ({round(GROUP_SHARE * 100)} % hver). Spørsmål med færre enn "
+             "lite, og under 0 bør fasit og formulering sjekkes. <i>D</i> er andel riktig blant de beste "
+             f"{round(GROUP_SHARE * 100)} % av klassen minus andel riktig blant de svakeste {round(GROUP_SHARE * 100)} %. Spørsmål med færre enn "
              f"{MIN_ANSWERS} svar får ingen diskriminering: de er besvart av for få til å vurderes.</p>"]
     parts.append("<h2>Læringsmål</h2><table><tr><th>Læringsmål</th><th>Beskrivelse</th><th>Spørsmål</th>"
                  "<th>Klassens gjennomsnitt</th></tr>")
@@ -402,8 +401,9 @@ def render_html(an: Analysis) -> str:
         if i.kind == "choice":
             parts.append(f"<p>Andel riktig: {_pct(i.p)} · diskriminering: {_num(i.rpb)} · D: {_num(i.d)} · "
                          f"ikke besvart: {i.blank} · kunne ikke leses: {i.unreadable}</p>"
-                         "<table><tr><th>Alternativ</th><th>Tekst</th><th>Valgt av</th><th>Beste tredjedel</th>"
-                         "<th>Svakeste tredjedel</th></tr>")
+                         "<table><tr><th>Alternativ</th><th>Tekst</th><th>Valgt av</th>"
+                         f"<th>Valgt av de beste {round(GROUP_SHARE * 100)} %</th>"
+                         f"<th>Valgt av de svakeste {round(GROUP_SHARE * 100)} %</th></tr>")
             for o in i.options:
                 mark = " ✔ (riktig)" if o.key else ""
                 parts.append(f"<tr><td class='{'key' if o.key else ''}'>{e(o.letter)}{mark}</td><td>{e(o.text)}</td>"
