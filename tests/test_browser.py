@@ -137,7 +137,7 @@ def test_duty_navigator_by_clicking(page, server):
     nav.get_by_role("button", name="Vis pliktene").click()
     nav.get_by_text("Du har 8 av 9 riktig.").wait_for()
     text = nav.inner_text()
-    assert "Politiet: ta stilling til mistanken og vurdere etterforsking: gjelder for deg her" in text
+    assert "Politiet: vurdere etterforsking: gjelder for deg her" in text
     assert "Informere UDIs regionale enhet (asylmottak): gjelder ikke for deg" in text
     assert "116 117" in text and "22 33 11 60" in text
 

@@ -19,11 +19,15 @@ def test_the_served_site_holds_only_the_course_pages(tmp_path):
 
 def test_voila_command_options():
     cmd = voila_command("0.0.0.0", 9000, Path("/srv/site"), preheat=False, base_url="menneskehandel")
-    assert cmd[1:] == ["/srv/site", "--no-browser", "--port=9000", "--Voila.ip=0.0.0.0",
+    assert cmd[1:3] == ["-m", "mhkurs.serving"]  # Voila with the course's kernel caps
+    assert cmd[3:] == ["/srv/site", "--no-browser", "--port=9000", "--Voila.ip=0.0.0.0",
                        "--Voila.base_url=/menneskehandel/", "--VoilaConfiguration.preheat_kernel=False"]
     for empty in ("", "/", "//"):
         assert "--Voila.base_url" not in " ".join(voila_command("h", 1, Path("/s"), base_url=empty))
-    assert voila_command("127.0.0.1", 8866, Path("/s"))[1:] == ["/s", "--no-browser", "--port=8866", "--Voila.ip=127.0.0.1"]
+    assert voila_command("127.0.0.1", 8866, Path("/s"))[3:] == ["/s", "--no-browser", "--port=8866", "--Voila.ip=127.0.0.1"]
+
+    limits = ["--CourseVoila.max_kernels=5"]
+    assert voila_command("h", 1, Path("/s"), limits=limits)[-1] == "--CourseVoila.max_kernels=5"
 
 
 def test_assessments_check_verb(capsys):

@@ -21,6 +21,7 @@ def test_notebooks_carry_no_outputs_and_stay_thin():
     for path in NOTEBOOKS:
         nb = json.loads(path.read_text(encoding="utf-8"))
         for cell in nb["cells"]:
+            assert cell.get("id"), f"{path.name}: every cell has an id (nbformat 4.5)"
             if cell["cell_type"] != "code":
                 continue
             assert not cell.get("outputs") and cell.get("execution_count") is None, path

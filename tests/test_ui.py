@@ -90,6 +90,11 @@ def test_navigator_grades_a_situation_with_a_summary_first():
     assert result.index("Du har") < result.index("Fakta om situasjonen") < result.index("Dette gjelder for deg")
     assert "✘ Ikke riktig." in result and "Meldeplikt til barnevernet: gjelder for deg her" in result
     assert "Informere UDIs regionale enhet" in result and "116 111" in result
+    assert all(r.disabled for r in radios(view).values())  # checked answers cannot be changed for a better score
+    dropdown.value = "sit-renhold"  # a new situation starts unanswered
+    assert not any(r.disabled for r in radios(view).values())
+    assert all(r.value is None for q, r in radios(view).items() if q != "Hvem er du?")
+    assert not any(cb.value for cb in walk(view) if isinstance(cb, w.Checkbox))
 
 
 def test_navigator_as_reference_tool_has_no_answer_key():
@@ -129,6 +134,9 @@ def test_quiz_scores_locks_and_retry_reshuffles():
     # Resume: a saved state shows the same order and the locked answers.
     restored = show_quiz(ids=["q-tre-elementer", "q-formaal", "q-grov"], state=saved[1] if len(saved) > 1 else saved[0])
     assert next(x for x in walk(restored) if isinstance(x, w.RadioButtons)).options == after.options
+    # A state saved for another set of questions (the page changed since) starts a fresh quiz.
+    other = show_quiz(ids=["q-tre-elementer", "q-formaal"], state=saved[0])
+    assert not next(x for x in walk(other) if isinstance(x, w.RadioButtons)).disabled
 
 
 def test_quiz_marks_a_wrong_answer_in_words():
@@ -250,4 +258,18 @@ def test_question_choice_shows_a_summary_and_explains_both_options():
     buttons(view, "Sjekk svarene")[0].click()
     page = text(view)
     assert "Du har 1 av 2 riktig." in page and "✔ Riktig." in page and "○ Ikke svart." in page
-    assert page.count("✔ Best") == 2 and page.count("✘ Svakere") == 2
+    assert page.count("✔ Best") == 1 and page.count("✘ Svakere") == 1  # the unanswered task gives nothing away
+    assert radios[0].disabled and not radios[1].disabled
+    radios[1].value = "b"
+    buttons(view, "Sjekk svarene")[0].click()
+    page = text(view)
+    assert "Du har 2 av 2 riktig." in page and page.count("✔ Best") == 2 and page.count("✘ Svakere") == 2
+
+
+def test_myths_resume_from_a_saved_state():
+    saved = []
+    view = show_myths(on_change=saved.append)
+    buttons(view, "Fakta")[2].click()
+    again = show_myths(state=saved[-1])
+    assert buttons(again, "Fakta")[2].disabled and not buttons(again, "Fakta")[0].disabled
+    assert "Besvart: 1 av" in text(again)

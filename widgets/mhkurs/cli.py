@@ -1,10 +1,11 @@
-"""Command line: ``mhkurs check``, ``serve``, ``assessments`` and ``audit``."""
+"""Command line: ``mhkurs check``, ``serve``, ``assessments``, ``audit`` and ``hub``."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -60,15 +61,16 @@ def url_prefix(base_url: str) -> str:
     return f"/{path}/" if path else "/"
 
 
-def voila_command(host: str, port: int, site: Path, preheat: bool = True, base_url: str = "/") -> list[str]:
-    """The Voila command line that serves the course pages in ``site`` (config: voila.json).
+def voila_command(host: str, port: int, site: Path, preheat: bool = True, base_url: str = "/",
+                  limits: list[str] | None = None) -> list[str]:
+    """The command line that serves the course pages in ``site`` (config: voila.json).
 
-    Run it with the repository root as working directory, where Voila finds voila.json.
-    ``preheat=False`` turns the kernel pool off (cold kernels), for measurements.
+    It runs Voila with the course's kernel caps (``mhkurs.serving``). Run it with the repository root
+    as working directory, where Voila finds voila.json. ``preheat=False`` turns the kernel pool off
+    (cold kernels), for measurements; ``limits`` are ``--CourseVoila.*`` options (see serve_limits).
     """
-    voila = shutil.which("voila", path=os.path.dirname(sys.executable)) or shutil.which("voila") or "voila"
     cmd = [
-        voila,
+        sys.executable, "-m", "mhkurs.serving",
         str(site),
         "--no-browser",
         f"--port={port}",
@@ -78,7 +80,17 @@ def voila_command(host: str, port: int, site: Path, preheat: bool = True, base_u
         cmd.append(f"--Voila.base_url={url_prefix(base_url)}")
     if not preheat:
         cmd.append("--VoilaConfiguration.preheat_kernel=False")
-    return cmd
+    return cmd + list(limits or [])
+
+
+def serve_limits(args: argparse.Namespace) -> list[str]:
+    """``--CourseVoila.*`` options from the serve command's kernel-cap arguments."""
+    options = {"max_kernels": args.max_kernels, "memory_mib": args.memory_mib,
+               "max_kernels_per_client": args.max_per_client, "unconnected_timeout": args.unconnected_timeout}
+    out = [f"--CourseVoila.{name}={value}" for name, value in options.items() if value is not None]
+    if args.behind_proxy:
+        out.append("--CourseVoila.trust_forwarded_for=True")
+    return out
 
 
 def voila_env() -> dict[str, str]:
@@ -101,7 +113,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"Serving the course at {url}", flush=True)
     with tempfile.TemporaryDirectory(prefix="mhkurs-site-") as tmp:
         site = build_site(Path(tmp) / "site", bank)
-        cmd = voila_command(args.host, args.port, site, preheat=not args.no_preheat, base_url=args.base_url)
+        cmd = voila_command(args.host, args.port, site, preheat=not args.no_preheat, base_url=args.base_url,
+                            limits=serve_limits(args))
         try:
             return subprocess.call(cmd, cwd=REPO_ROOT, env=voila_env())
         except KeyboardInterrupt:
@@ -153,6 +166,41 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 1 if findings else 0
 
 
+def cmd_hub(args: argparse.Namespace) -> int:
+    from . import hub
+
+    settings = hub.HubSettings(
+        state=Path(args.state).expanduser().resolve(), ip=args.host, port=args.port,
+        hub_port=args.port + 81,
+        proxy_api_port=args.port + 1, gradebook_url=args.gradebook,
+        learners=tuple(n.strip() for n in args.learners.split(",") if n.strip()),
+        instructors=tuple(n.strip() for n in args.instructors.split(",") if n.strip()))
+    try:
+        load_bank()
+    except BankError as exc:
+        print(f"mhkurs hub: the content bank is invalid, not starting.\n{exc}", file=sys.stderr)
+        return 1
+    print("Starter kursplattformen (JupyterHub) ...", flush=True)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stopped by a service manager: stop the hub too
+    proc = hub.start_hub(settings, log=None if args.quiet else sys.stderr)
+    try:
+        hub.wait_for_hub(settings, proc)
+        hub.print_trial(settings, hub.accounts(settings.state, settings.learners, settings.instructors))
+        return proc.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        hub.stop_hub(proc, state=settings.state)
+
+
+def cmd_nginx_conf(args: argparse.Namespace) -> int:
+    from .serving.proxy import nginx_conf
+
+    replicas = dict(r.split("=", 1) for r in args.replica)
+    print(nginx_conf(replicas, args.listen, Path(args.prefix), user=args.user), end="")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mhkurs", description="Kurs i identifisering av mulige ofre for menneskehandel")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -168,6 +216,14 @@ def build_parser() -> argparse.ArgumentParser:
                        help="path prefix when served behind a reverse proxy, e.g. /menneskehandel/")
     serve.add_argument("--no-preheat", action="store_true",
                        help="no pool of preheated kernels (saves memory, pages open slower)")
+    caps = serve.add_argument_group("kernel caps (docs/HOSTING.md)")
+    caps.add_argument("--memory-mib", type=int, help="memory for kernels in MiB (default: 3/4 of the machine's)")
+    caps.add_argument("--max-kernels", type=int, help="live kernels, pool included (default: memory / 80 MiB)")
+    caps.add_argument("--max-per-client", type=int, help="live kernels per client address (default: 12)")
+    caps.add_argument("--unconnected-timeout", type=float,
+                      help="seconds before a page's kernel is shut down if no browser connected (default: 60)")
+    caps.add_argument("--behind-proxy", action="store_true",
+                      help="take the client address from X-Real-IP / X-Forwarded-For (only behind your own proxy)")
     serve.set_defaults(func=cmd_serve)
 
     assessments = sub.add_parser(
@@ -182,6 +238,25 @@ def build_parser() -> argparse.ArgumentParser:
     aud.add_argument("assignment")
     aud.add_argument("--course", default=str(REPO_ROOT / "assessments"), help="nbgrader course folder")
     aud.set_defaults(func=cmd_audit)
+
+    hb = sub.add_parser("hub", help="start JupyterHub locally for a trial class (prints the address and trial accounts)")
+    hb.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0: reachable from other machines)")
+    hb.add_argument("--port", type=int, default=8000)
+    hb.add_argument("--state", default="~/mhkurs-hub", help="folder for homes, exchange, course folder and hub database")
+    hb.add_argument("--learners", default="deltaker1,deltaker2,deltaker3", help="trial learner user names")
+    hb.add_argument("--instructors", default="instruktor", help="trial instructor user names")
+    hb.add_argument("--gradebook", default="",
+                    help="nbgrader db_url, e.g. postgresql+psycopg://user:pw@host/db (default: SQLite in the course folder)")
+    hb.add_argument("--quiet", action="store_true", help="do not show the hub's log")
+    hb.set_defaults(func=cmd_hub)
+
+    proxy = sub.add_parser("nginx-conf", help="print an nginx.conf for several course servers (sticky, gzip, cache)")
+    proxy.add_argument("--replica", action="append", required=True, metavar="NAME=HOST:PORT",
+                       help="a course server started with `mhkurs serve --behind-proxy`; repeat for each")
+    proxy.add_argument("--listen", default="80", help="address nginx listens on (default: 80)")
+    proxy.add_argument("--prefix", default="/var/lib/mhkurs-nginx", help="folder for nginx's pid, logs and temp files")
+    proxy.add_argument("--user", default="www-data", help="user nginx's workers run as")
+    proxy.set_defaults(func=cmd_nginx_conf)
 
     from .grading.commands import add_commands  # autograde (sandboxed, parallel) and report
 

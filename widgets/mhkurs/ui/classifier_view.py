@@ -10,6 +10,7 @@ import ipywidgets as w
 from ..bank import get_bank
 from ..logic import classifier
 from .common import box, button, para, record, t, verdict
+from .quiz_view import QUESTION_STYLE
 
 
 def show_classifier(question_ids: list[str] | None = None, module: str | None = None) -> w.VBox:
@@ -50,4 +51,4 @@ def show_classifier(question_ids: list[str] | None = None, module: str | None = 
         retry.disabled = True
 
     retry.on_click(on_retry)
-    return box(rows + [retry], title="Hva slags sak er dette?")
+    return box([w.HTML(QUESTION_STYLE)] + rows + [retry], title="Hva slags sak er dette?")

@@ -7,6 +7,7 @@ import ipywidgets as w
 from ..bank import get_bank
 from ..logic import conversation
 from .common import box, bullet_list, button, record, t, verdict
+from .navigator_view import WRAP_CSS
 
 
 def _html(parts: list[str]) -> w.HTML:
@@ -31,11 +32,11 @@ def show_conversation(*topics: str) -> w.HTML:
 def show_example_questions() -> w.HTML:
     """The open example questions, each with follow-up questions that can shed light on exploitation."""
     bank = get_bank()
-    parts = ["<p>Begynn åpent, og følg opp med de konkrete spørsmålene der de passer.</p><dl class='mh-examples'>"]
+    parts = ["<p>Begynn åpent, og følg opp med de konkrete spørsmålene der de passer.</p><ul class='mh-examples'>"]
     for q in conversation.example_questions(bank):
-        follow = f"<dd>Følg opp: {t(' '.join(str(f) for f in q.follow_ups))}</dd>" if q.follow_ups else ""
-        parts.append(f"<dt><strong>{t(q.theme)}:</strong> «{t(q.question)}»</dt>{follow}")
-    parts.append("</dl>")
+        follow = f"<br>Følg opp: {t(' '.join(str(f) for f in q.follow_ups))}" if q.follow_ups else ""
+        parts.append(f"<li><strong>{t(q.theme)}:</strong> «{t(q.question)}»{follow}</li>")
+    parts.append("</ul>")
     return _html(parts)
 
 
@@ -58,16 +59,18 @@ def show_question_choice(ids: list[str] | None = None, module: str | None = None
     def on_check(_b) -> None:
         judgements = conversation.judge_all(bank, {k: rb.value for k, (rb, _fb) in inputs.items()}, ids)
         for j in judgements:
-            _rb, fb = inputs[j.task.id]
-            if j.chosen is None:
-                head = "<p><strong>○ Ikke svart.</strong> Velg ett av spørsmålene og sjekk igjen.</p>"
-            else:
-                head = verdict(j.correct, "" if j.correct else f"Bedre: «{j.better.text}»")
+            rb, fb = inputs[j.task.id]
+            if j.chosen is None:  # no answer is given away before the learner has chosen
+                fb.value = "<p><strong>○ Ikke svart.</strong> Velg ett av spørsmålene og trykk «Sjekk svarene» igjen.</p>"
+                continue
+            rb.disabled = True  # an answer that has been checked stays as it was
             lines = [f"{'✔ Best' if o.better else '✘ Svakere'}: «{o.text}» – {o.feedback}" for o in j.task.options]
-            fb.value = head + bullet_list(lines)
+            fb.value = verdict(j.correct, "" if j.correct else f"Bedre: «{j.better.text}»") + bullet_list(lines)
         got, most = conversation.score(judgements)
         score.value = f"<p role='status'><strong>Du har {got} av {most} riktig.</strong></p>"
         record(module, "question_choice", "*", got, most)
 
     check.on_click(on_check)
-    return box(rows + [check, score], title="Velg det beste spørsmålet")
+    out = box([w.HTML(WRAP_CSS)] + rows + [check, score], title="Velg det beste spørsmålet")
+    out.add_class("mh-wrap-label")
+    return out

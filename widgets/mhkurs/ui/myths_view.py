@@ -19,7 +19,9 @@ def show_myths(seed: int = 0, module: str | None = None, state: dict | None = No
                on_change: Callable[[dict], None] | None = None) -> w.VBox:
     """``state``/``on_change``: restore and save the exercise (``MythRun.to_dict``) for the learner record."""
     bank = get_bank()
-    current = {"run": myths.MythRun.from_dict(state) if state else myths.start(bank, seed=seed)}
+    fresh = myths.start(bank, seed=seed)
+    fits = bool(state) and sorted(state.get("keys", [])) == sorted(fresh.keys)  # else the myths changed since
+    current = {"run": myths.MythRun.from_dict(state) if fits else fresh}
     body = w.VBox()
     summary = w.HTML()
     retry = button("Prøv igjen", "Nytt forsøk: påstandene kommer i ny rekkefølge")
@@ -45,6 +47,8 @@ def show_myths(seed: int = 0, module: str | None = None, state: dict | None = No
         )
         retry.disabled = False
 
+    shared = {"layout": w.Layout(width="auto"), "style": w.ButtonStyle()}
+
     def build() -> None:
         run = current["run"]
         stmts = myths.by_key(bank, run)
@@ -52,8 +56,11 @@ def show_myths(seed: int = 0, module: str | None = None, state: dict | None = No
         for key in run.keys:
             s = stmts[key]
             fb = w.HTML()
-            yes = button("Fakta", f"Påstanden er riktig: {s.text}")
-            no = button("Myte", f"Påstanden er en myte: {s.text}")
+            # One layout and style shared by the 24 pairs of buttons: half the widgets, a faster page.
+            yes = w.Button(description="Fakta", tooltip=f"Påstanden er riktig: {s.text}", layout=shared["layout"],
+                           style=shared["style"])
+            no = w.Button(description="Myte", tooltip=f"Påstanden er en myte: {s.text}", layout=shared["layout"],
+                          style=shared["style"])
 
             def answer(says_true: bool, s=s, fb=fb, yes=yes, no=no) -> None:
                 run = current["run"]

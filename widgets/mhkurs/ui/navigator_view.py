@@ -16,24 +16,34 @@ OWN = "__egen__"
 YES_NO = [("Ja", True), ("Nei", False)]
 
 
+# Long questions and duty titles wrap instead of being cut off on a phone (390 px). The template's CSS
+# (owner: issue 11) may take this rule over; until then it is scoped to the boxes that add the class.
+WRAP_CSS = ("<style>.mh-wrap-label .widget-label, .mh-wrap-label .widget-label-basic, "
+            ".mh-wrap-label .widget-label-basic span "
+            "{white-space: normal; overflow: visible; text-overflow: clip; height: auto; line-height: 1.4;} "
+            ".mh-wrap-label .widget-radio-box label {display: flex; align-items: flex-start; white-space: normal; "
+            "height: auto; line-height: 1.4; margin-bottom: 4px;} "
+            ".mh-wrap-label .widget-radio-box label input {order: -1; float: none; flex: none; height: 1.4em;}</style>")
+
+
 def _radio(options, description: str) -> w.RadioButtons:
     return w.RadioButtons(options=options, value=None, description=description,
                           style={"description_width": "initial"}, layout=w.Layout(width="auto"))
 
 
 def advice_html(bank, advice: navigator.Advice) -> str:
-    html = [f"<h4>Dette gjelder for deg som {t(advice.role.label).lower()}</h4>"]
+    html = [f"<h4>Dette gjelder for deg – {t(advice.role.label)}</h4>"]
     if not advice.duties and not advice.actions:
         html.append("<p>Ingen av pliktene utløses av svarene. Er du likevel bekymret, søk råd – "
                     "personen kan ha behov for hjelp fra andre instanser.</p>")
     for d in advice.duties + advice.actions:
         kind = "Plikt" if d.kind == "plikt" else "Tiltak"
-        html.append(f"<h5>{kind}: {t(d.title)}</h5><p><em>{t(d.legal_basis)}</em>. {t(d.summary)}</p>"
+        html.append(f"<p class='mh-duty'><strong>{kind}: {t(d.title)}</strong></p><p><em>{t(d.legal_basis)}</em>. {t(d.summary)}</p>"
                     + bullet_list(d.actions))
         if d in advice.overriding:
             html.append("<p><strong>Denne plikten går foran taushetsplikten.</strong></p>")
     if advice.contacts:
-        html.append("<h5>Hvem du kontakter</h5><ul>"
+        html.append("<p><strong>Hvem du kontakter</strong></p><ul>"
                     + "".join(f"<li>{contact_line(c)}</li>" for c in advice.contacts) + "</ul>")
     return "".join(html)
 
@@ -100,7 +110,16 @@ def show_navigator(learning: bool = True, module: str | None = None) -> w.VBox:
             rows.append(w.VBox([rb, w.HTML(f"<p class='mh-help'><small>{t(f.help)}</small></p>")]))
         facts_box.children = rows
 
+    def lock(locked: bool) -> None:
+        for x in [pick_role, *fact_inputs.values(), *guesses.values()]:
+            x.disabled = locked
+
     def show_situation(_change=None) -> None:
+        lock(False)
+        for rb in fact_inputs.values():  # a new situation starts unanswered
+            rb.value = None
+        for cb in guesses.values():
+            cb.value = False
         if own():
             sit_text.value = ("<p>Tenk på en situasjon du står i. Svar på spørsmålene, så viser navigatoren hvilke "
                               "plikter og tiltak som gjelder for deg. Her er det ingen fasit.</p>")
@@ -126,7 +145,9 @@ def show_navigator(learning: bool = True, module: str | None = None) -> w.VBox:
             out.value = advice_html(bank, navigator.advise(bank, role_id, answers))
             return
         v = navigator.grade(bank, pick_sit.value, role_id, answers, {k for k, cb in guesses.items() if cb.value})
-        out.value = verdict_html(bank, v)
+        lock(True)  # the answers that were checked stay as they were; a new situation starts afresh
+        out.value = verdict_html(bank, v) + ("<p><em>Velg en annen situasjon øverst for å øve mer, eller «Min egen "
+                                             "situasjon» for å slå opp pliktene dine.</em></p>")
         record(module, "navigator", "*", v.right, v.total)
 
     pick_role.observe(build_facts, names="value")
@@ -141,6 +162,8 @@ def show_navigator(learning: bool = True, module: str | None = None) -> w.VBox:
                   pick_sit]
     else:
         pick_sit.value = OWN
-    parts += [sit_text, w.HTML("<p><strong>1. Hvem er du?</strong></p>"), pick_role, role_help,
+    parts += [sit_text, w.HTML("<p><strong>1. Din rolle</strong></p>"), pick_role, role_help,
               w.HTML("<p><strong>2. Hva vet du om situasjonen?</strong></p>"), facts_box, guess_box, go, out]
-    return box(parts, title="Pliktnavigator")
+    out_box = box([w.HTML(WRAP_CSS)] + parts, title="Pliktnavigator")
+    out_box.add_class("mh-wrap-label")
+    return out_box

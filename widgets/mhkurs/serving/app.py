@@ -1,0 +1,170 @@
+"""Voila with admission control: the course server that ``mhkurs serve`` starts.
+
+Voila starts a kernel for every page it renders and has no limit of its own. ``CourseVoila`` asks a
+:class:`~mhkurs.serving.gate.KernelGate` before each render: past the limits the visitor gets a short
+Norwegian page with 503 (server full) or 429 (one client holds too many pages) and ``Retry-After``,
+and the refusal is logged. Kernels of rendered pages that no browser connected to are shut down after
+``unconnected_timeout`` seconds. Pages already open are never touched.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import inspect
+import os
+from pathlib import Path
+
+from tornado.ioloop import PeriodicCallback
+from traitlets import Bool, Float, Int
+from voila.app import Voila
+from voila.tornado.handler import TornadoVoilaHandler
+
+from .gate import KERNEL_MIB, KernelGate, Limits
+
+OVERLOAD_PAGE = Path(__file__).with_name("overload.html")
+
+_render_box: contextvars.ContextVar[list | None] = contextvars.ContextVar("mhkurs_render_box", default=None)
+_in_pool_call: contextvars.ContextVar[bool] = contextvars.ContextVar("mhkurs_in_pool_call", default=False)
+
+
+def _memory_mib() -> int:
+    """Three quarters of the machine's memory, in MiB (the default budget for kernels)."""
+    try:
+        pages, size = os.sysconf("SC_PHYS_PAGES"), os.sysconf("SC_PAGE_SIZE")
+        return int(pages * size * 3 / 4 / 2**20)
+    except (ValueError, OSError):
+        return 4096
+
+
+class GatedVoilaHandler(TornadoVoilaHandler):
+    """Voila's page handler, asking the gate first and telling it which kernel the page got."""
+
+    _admitted = False
+
+    def client(self) -> str:
+        app: CourseVoila = self.settings["mhkurs_app"]
+        if app.trust_forwarded_for:
+            forwarded = self.request.headers.get("X-Real-IP") or self.request.headers.get("X-Forwarded-For", "")
+            first = forwarded.split(",")[0].strip()
+            if first:
+                return first
+        return self.request.remote_ip or "?"
+
+    async def prepare(self):
+        result = super().prepare()
+        if inspect.isawaitable(result):
+            await result
+        if self._finished:
+            return
+        app: CourseVoila = self.settings["mhkurs_app"]
+        refusal = app.gate.admit(self.client(), app.kernel_manager.list_kernel_ids())
+        if refusal is None:
+            self._admitted = True
+            return
+        app.log.warning("mhkurs: refused a page for %s with %s: %s", self.client(), refusal.status, refusal.reason)
+        self.set_status(refusal.status)
+        self.set_header("Retry-After", str(refusal.retry_after))
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(OVERLOAD_PAGE.read_text(encoding="utf-8"))
+
+    async def get(self, path=None):
+        box: list[str] = []
+        token = _render_box.set(box)
+        try:
+            await super().get(path)
+        finally:
+            _render_box.reset(token)
+            if self._admitted:
+                self.settings["mhkurs_app"].gate.done(self.client(), box[0] if box else None)
+                self._admitted = False
+
+    def on_finish(self):
+        if self._admitted:  # a render that failed before get() ran
+            self.settings["mhkurs_app"].gate.done(self.client(), None)
+            self._admitted = False
+        super().on_finish()
+
+
+class CourseVoila(Voila):
+    """Voila serving the course, with kernel caps, an overload page and quick culling of unused kernels."""
+
+    memory_mib = Int(0, config=True, help="MiB of memory for kernels (0: three quarters of the machine's).")
+    kernel_mib = Int(KERNEL_MIB, config=True, help="MiB to plan per live kernel.")
+    max_kernels = Int(0, config=True, help="Live kernels on this server, pool included (0: memory_mib / kernel_mib).")
+    max_kernels_per_client = Int(12, config=True, help="Live kernels one client address may hold.")
+    unconnected_timeout = Float(60.0, config=True,
+                                help="Seconds before the kernel of a page no browser connected to is shut down.")
+    retry_after = Int(30, config=True, help="Seconds a refused visitor is asked to wait (Retry-After).")
+    trust_forwarded_for = Bool(False, config=True,
+                               help="Take the client address from X-Real-IP/X-Forwarded-For (behind a reverse proxy).")
+
+    def limits(self) -> Limits:
+        max_kernels = self.max_kernels or max(1, (self.memory_mib or _memory_mib()) // self.kernel_mib)
+        return Limits(max_kernels=max_kernels, per_client=self.max_kernels_per_client,
+                      unconnected_timeout=self.unconnected_timeout, retry_after=self.retry_after)
+
+    def init_settings(self):
+        settings = super().init_settings()
+        self.gate = KernelGate(self.limits())
+        self.log.info("mhkurs: at most %d live kernels, %d per client; unused kernels shut down after %.0f s",
+                      self.gate.limits.max_kernels, self.gate.limits.per_client, self.gate.limits.unconnected_timeout)
+        settings["mhkurs_app"] = self
+        km = self.kernel_manager
+        if hasattr(km, "get_rendered_notebook"):
+            pooled = km.get_rendered_notebook
+
+            async def get_rendered_notebook(*args, **kwargs):
+                token = _in_pool_call.set(True)  # refills started in here are nobody's page
+                try:
+                    result = await pooled(*args, **kwargs)
+                finally:
+                    _in_pool_call.reset(token)
+                box = _render_box.get()
+                if box is not None:
+                    box.append(result[2])
+                return result
+
+            km.get_rendered_notebook = get_rendered_notebook
+        cold = km.start_kernel
+
+        async def start_kernel(*args, **kwargs):
+            kernel_id = await cold(*args, **kwargs)
+            box = _render_box.get()
+            if box is not None and not _in_pool_call.get():
+                box.append(kernel_id)
+            return kernel_id
+
+        km.start_kernel = start_kernel
+        return settings
+
+    def init_handlers(self):
+        return [(route, GatedVoilaHandler, *rest) if handler is TornadoVoilaHandler else (route, handler, *rest)
+                for route, handler, *rest in super().init_handlers()]
+
+    async def _cull_unused(self) -> None:
+        km = self.kernel_manager
+        live = km.list_kernel_ids()
+        for kernel_id in live:
+            if km._kernel_connections.get(kernel_id, 0) > 0:
+                self.gate.saw_connection(kernel_id)
+        for kernel_id in self.gate.unused(live):
+            self.log.info("mhkurs: shutting down kernel %s: no browser connected within %.0f s",
+                          kernel_id, self.gate.limits.unconnected_timeout)
+            try:
+                await km.shutdown_kernel(kernel_id)
+            except Exception as exc:  # noqa: BLE001 (a kernel that died on its own)
+                self.log.warning("mhkurs: could not shut down kernel %s: %s", kernel_id, exc)
+        self.gate.forget_dead(set(km.list_kernel_ids()))
+
+    def listen(self):
+        interval_ms = max(500, int(min(5.0, self.gate.limits.unconnected_timeout / 4) * 1000))
+        self._culler = PeriodicCallback(self._cull_unused, interval_ms)
+        self._culler.start()
+        super().listen()
+
+
+main = CourseVoila.launch_instance
+
+if __name__ == "__main__":
+    main()
