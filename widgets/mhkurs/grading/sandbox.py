@@ -168,10 +168,8 @@ class SandboxKernelManager(AsyncKernelManager):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self._private = tempfile.mkdtemp(prefix="mhkurs-kernel-")
+        self._private: str | None = None  # created when the kernel starts
         self.transport = "ipc"
-        self.ip = os.path.join(self._private, "ipc")
-        self.connection_file = os.path.join(self._private, "kernel.json")
         self._uid = random.SystemRandom().randrange(2_000_000, 3_000_000) if os.geteuid() == 0 else None
         # Always our own Python with ipykernel, whatever kernel the notebook names: a submission
         # cannot pick a kernel installed elsewhere.
@@ -188,6 +186,10 @@ class SandboxKernelManager(AsyncKernelManager):
 
     async def _async_pre_start_kernel(self, **kw):
         workdir = os.path.realpath(kw.get("cwd") or os.getcwd())
+        if self._private is None:  # one private folder for the connection file and the sockets
+            self._private = tempfile.mkdtemp(prefix="mhkurs-kernel-")
+            self.ip = os.path.join(self._private, "ipc")
+            self.connection_file = os.path.join(self._private, "kernel.json")
         kernel_cmd, kw = await super()._async_pre_start_kernel(**kw)
         if self._uid is not None:
             os.chown(self._private, self._uid, self._uid)
@@ -201,8 +203,9 @@ class SandboxKernelManager(AsyncKernelManager):
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart=restart)
-        if not restart:
+        if not restart and self._private:
             shutil.rmtree(self._private, ignore_errors=True)
+            self._private = None
 
 
 def _sandboxed_execute_class():
