@@ -11,6 +11,7 @@ from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import GetGrades
 
 from mhkurs.assess.nbgrader_ext import HideGradingCode
+from mhkurs.grading import sandbox
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 
@@ -29,6 +30,15 @@ c.ClearSolutions.text_stub = "Skriv svaret ditt her."
 c.Execute.timeout = 10
 c.Execute.interrupt_on_timeout = True
 c.Execute.startup_timeout = 60
+
+# Autograde runs every submission's kernel in a bubblewrap sandbox (see docs/INSTRUCTOR.md): only
+# the submission's own files, no network, no course folder, gradebook or home; limited CPU time,
+# memory and processes. Without bubblewrap, autograde refuses to run; MHKURS_SANDBOX=off runs it
+# unsandboxed anyway and logs that in sandbox-optout.log.
+sandbox.configure(c, c.CourseDirectory.root)
+c.SandboxKernelManager.cpu_seconds = 120  # all cells of one submission together
+c.SandboxKernelManager.memory_mb = 2048
+c.SandboxKernelManager.max_processes = 64
 
 # Feedback goes to every learner: no hidden tests, no mark schemes, no assertion tracebacks.
 c.GenerateFeedback.preprocessors = [GetGrades, HideGradingCode, CSSHTMLHeaderPreprocessor]

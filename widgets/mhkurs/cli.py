@@ -271,6 +271,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
     except FileNotFoundError as exc:
         print(f"mhkurs audit: {exc}", file=sys.stderr)
         return 2
+    from .grading.findings import check_assignment  # code in answer cells, what the sandbox stopped
+
+    findings = [*findings, *(f for f in check_assignment(args.course, args.assignment) if f.problem != "not-autograded")]
     flagged = sorted({f.student for f in findings})
     for f in findings:
         print(f"  - {f}")
@@ -376,6 +379,10 @@ def build_parser() -> argparse.ArgumentParser:
     proxy.add_argument("--prefix", default="/var/lib/mhkurs-nginx", help="folder for nginx's pid, logs and temp files")
     proxy.add_argument("--user", default="www-data", help="user nginx's workers run as")
     proxy.set_defaults(func=cmd_nginx_conf)
+
+    from .grading.commands import add_commands  # autograde (sandboxed, parallel) and report
+
+    add_commands(sub)
 
     return parser
 
