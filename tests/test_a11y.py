@@ -49,7 +49,8 @@ MEASURE = """() => {
 def server(tmp_path_factory):
     """Voila as for test_browser.py, once its kernel pool is full: a page opened while its pooled kernel
     is still running the notebook may come without its exercise widgets (seen with Voila 0.5's pool)."""
-    proc, base, log = start_voila(tmp_path_factory)
+    # Each test's browser context is a new learner: records in the browser, so no test sees another's.
+    proc, base, log = start_voila(tmp_path_factory, MHKURS_RECORD="browser")
     modules = sum(p.startswith("modules/") for p in PAGES)  # only module pages are preheated
     deadline = time.time() + 300
     while log.read_text().count("is filled with") < modules and time.time() < deadline:
