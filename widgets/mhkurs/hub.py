@@ -281,9 +281,10 @@ class HubUser:
                 "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
                 "content": {"code": code, "silent": False, "store_history": False, "user_expressions": {},
                             "allow_stdin": False, "stop_on_error": True}}))
-            out, status = [], None
+            out, status, idle = [], None, False
             deadline = time.monotonic() + timeout
-            while time.monotonic() < deadline:
+            while time.monotonic() < deadline and not (status and idle):
+                # the reply (shell) and the idle status (iopub) may come in either order
                 msg = json.loads(ws.recv())
                 if msg.get("parent_header", {}).get("msg_id") != msg_id:
                     continue
@@ -294,8 +295,8 @@ class HubUser:
                     raise RuntimeError(f"{msg['content']['ename']}: {msg['content']['evalue']}")
                 elif kind == "execute_reply":
                     status = msg["content"]["status"]
-                elif kind == "status" and msg["content"]["execution_state"] == "idle" and status:
-                    break
+                elif kind == "status" and msg["content"]["execution_state"] == "idle":
+                    idle = True
             if status != "ok":
                 raise RuntimeError(f"code did not finish in the kernel of {self.name}: {status}")
             return "".join(out)
