@@ -134,13 +134,13 @@ def test_duty_navigator_by_clicking(page, server):
     nav.get_by_role("radio", name="Politiet", exact=True).check()
     yes = nav.get_by_role("radio", name="Ja", exact=True)
     no = nav.get_by_role("radio", name="Nei", exact=True)
-    yes.nth(3).wait_for()
-    assert yes.count() == 4  # nothing is answered for the learner, and no reception-centre question for police
-    for radio in (yes.nth(0), no.nth(1), yes.nth(2), no.nth(3)):  # mistanke, mindreårig, akutt fare, grov
+    yes.nth(4).wait_for()
+    assert yes.count() == 5  # nothing is answered for the learner, and no reception-centre question for police
+    for radio in (yes.nth(0), no.nth(1), no.nth(2), yes.nth(3), no.nth(4)):  # mistanke, mindreårig, barn, akutt, grov
         radio.check()
     nav.get_by_role("checkbox", name="Plikt til å legge til rette for identifisering").check()
     nav.get_by_role("button", name="Vis pliktene").click()
-    nav.get_by_text("Du har 8 av 9 riktig.").wait_for()
+    nav.get_by_text("Du har 9 av 10 riktig.").wait_for()
     text = nav.inner_text()
     assert "Politiet: vurdere etterforsking: gjelder for deg her" in text
     assert "Informere UDIs regionale enhet (asylmottak): gjelder ikke for deg" in text

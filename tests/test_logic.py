@@ -230,8 +230,8 @@ def expected_duties(role: str, f: dict) -> set[str]:
         out.add("plikt-identifisere")  # Europarådskonvensjonen: public bodies and those doing public tasks
     if f["grov-sannsynlig"]:
         out.add("avvergingsplikt")  # strl. § 196: everyone, at all times
-    if f["mulig-mindreaarig"] and f["mistanke"] and public:
-        out.add("meldeplikt-barnevern")  # bvl. § 13-2 e: public employees
+    if f["mulig-mindreaarig"] and f["grunn-barn"] and public:
+        out.add("meldeplikt-barnevern")  # bvl. § 13-2 e: public employees, «grunn til å tro» about a child
     if role == "mottak" and f["asylmottak"] and f["mistanke"]:
         out.add("udi-regional-enhet")  # UDI action card 4.4: reception-centre staff only
     if role == "politi" and f["mistanke"]:
@@ -240,7 +240,7 @@ def expected_duties(role: str, f: dict) -> set[str]:
         out.add("akutt-hjelp")
     if f["mistanke"] and not f["mulig-mindreaarig"]:
         out.add("henvis-voksen")
-    overriding = f["grov-sannsynlig"] or (public and f["mulig-mindreaarig"] and f["mistanke"])
+    overriding = f["grov-sannsynlig"] or (public and f["mulig-mindreaarig"] and f["grunn-barn"])
     if public and overriding:
         out.add("taushetsplikt-viker")  # never next to "taushetsplikten gjelder"
     elif public and f["mistanke"]:
@@ -255,16 +255,17 @@ def every_combination(bank):
         names = [f.id for f in navigator.facts(bank, role)]
         for values in itertools.product([False, True], repeat=len(names)):
             answers = dict(zip(names, values))
-            yield role, answers, {**dict.fromkeys(["asylmottak"], False), **answers}
+            yield role, answers, {**dict.fromkeys(["asylmottak", "grunn-barn"], False), **answers}
 
 
 def test_navigator_roles_and_the_facts_each_is_asked(bank):
     assert [r.id for r in navigator.roles(bank)] == ROLES
     assert {r.id for r in navigator.roles(bank) if r.public} == PUBLIC
-    common = ["mistanke", "mulig-mindreaarig", "akutt-fare", "grov-sannsynlig"]
     for role in ROLES:
         asked = [f.id for f in navigator.facts(bank, role)]
-        assert asked == common + (["asylmottak"] if role == "mottak" else []), role
+        child = ["grunn-barn"] if role in PUBLIC else []  # the meldeplikt threshold, asked of public roles
+        assert asked == ["mistanke", "mulig-mindreaarig", *child, "akutt-fare", "grov-sannsynlig"] + (
+            ["asylmottak"] if role == "mottak" else []), role
 
 
 def test_navigator_matches_the_rules_for_every_role_and_combination(bank):
@@ -278,11 +279,11 @@ def test_navigator_matches_the_rules_for_every_role_and_combination(bank):
             assert duty.legal_basis
             assert {c.id for c in advice.contacts} >= set(duty.contacts)
         seen += 1
-    assert seen == 4 * 16 + 32
+    assert seen == 3 * 32 + 64 + 16  # politi/arbeidstilsyn/offentlig, mottak, privatperson
 
 
 def test_no_one_is_told_a_duty_that_is_not_theirs(bank):
-    everything = {k: True for k in ["mistanke", "mulig-mindreaarig", "akutt-fare", "grov-sannsynlig"]}
+    everything = {k: True for k in ["mistanke", "mulig-mindreaarig", "grunn-barn", "akutt-fare", "grov-sannsynlig"]}
     police = navigator.advise(bank, "politi", everything).ids
     assert "udi-regional-enhet" not in police and "privatperson-melde" not in police
     private = navigator.advise(bank, "privatperson", everything)
@@ -301,18 +302,18 @@ def test_confidentiality_advice_follows_from_the_duties(bank):
             assert "taushetsplikt" not in advice.ids and "skal holdes" not in texts, (role, answers)
         else:
             assert "taushetsplikt-viker" not in advice.ids, (role, answers)
-    child = navigator.advise(bank, "offentlig", {"mistanke": True, "mulig-mindreaarig": True})
+    child = navigator.advise(bank, "offentlig", {"mistanke": True, "mulig-mindreaarig": True, "grunn-barn": True})
     assert [d.id for d in child.overriding] == ["meldeplikt-barnevern"] and "taushetsplikt-viker" in child.ids
 
 
 def test_navigator_contacts_carry_phone_numbers(bank):
-    advice = navigator.advise(bank, "arbeidstilsyn", {"mistanke": True, "mulig-mindreaarig": True, "akutt-fare": True})
+    advice = navigator.advise(bank, "arbeidstilsyn", {"mistanke": True, "mulig-mindreaarig": True, "grunn-barn": True, "akutt-fare": True})
     phones = {c.phone for c in advice.contacts}
     assert {"112", "116 111", "466 15 000"} <= phones
 
 
 def test_navigator_learning_mode_compares_predictions(bank):
-    answers = {"mistanke": True, "mulig-mindreaarig": True}
+    answers = {"mistanke": True, "mulig-mindreaarig": True, "grunn-barn": True}
     cmp = navigator.compare(bank, "politi", answers, {"plikt-identifisere", "avvergingsplikt", "udi-regional-enhet"})
     assert cmp.missed == {"meldeplikt-barnevern", "politi-etterforske"}
     assert cmp.extra == {"avvergingsplikt", "udi-regional-enhet"}
@@ -325,9 +326,9 @@ def test_navigator_learning_mode_compares_predictions(bank):
 
 def test_unanswered_facts_are_not_taken_as_no(bank):
     missing = navigator.unanswered(bank, "mottak", {"mistanke": True, "akutt-fare": False, "grov-sannsynlig": None})
-    assert [f.id for f in missing] == ["mulig-mindreaarig", "grov-sannsynlig", "asylmottak"]
+    assert [f.id for f in missing] == ["mulig-mindreaarig", "grunn-barn", "grov-sannsynlig", "asylmottak"]
     assert navigator.unanswered(bank, "politi", dict.fromkeys(
-        ["mistanke", "mulig-mindreaarig", "akutt-fare", "grov-sannsynlig"], False)) == []
+        ["mistanke", "mulig-mindreaarig", "grunn-barn", "akutt-fare", "grov-sannsynlig"], False)) == []
 
 
 def test_situation_grading_counts_facts_and_duties(bank):
@@ -336,7 +337,7 @@ def test_situation_grading_counts_facts_and_duties(bank):
     right["grov-sannsynlig"] = False  # open in the bank: the learner's own answer counts
     perfect = navigator.grade(bank, "sit-fikser", "mottak", right,
                               {"plikt-identifisere", "meldeplikt-barnevern", "udi-regional-enhet"})
-    assert perfect.all_right and perfect.total == 4 + len(navigator.duties(bank))
+    assert perfect.all_right and perfect.total == 5 + len(navigator.duties(bank))
     police = navigator.grade(bank, "sit-fikser", "politi", {**right, "mistanke": False},
                              {"plikt-identifisere", "meldeplikt-barnevern", "udi-regional-enhet"})
     wrong = {c.fact.id for c in police.facts if c.scored and not c.correct}

@@ -92,7 +92,7 @@ def test_navigator_starts_unanswered_and_asks_who_you_are():
     buttons(view, "Vis pliktene")[0].click()
     assert "Velg hvem du er først" in text(view)
     radios(view)["Hvem er du?"].value = "politi"
-    assert len(radios(view)) == 5  # role + four facts; the reception-centre question is for staff only
+    assert len(radios(view)) == 6  # role + five facts; the reception-centre question is for staff only
     buttons(view, "Vis pliktene")[0].click()
     assert "Svar ja eller nei på alle spørsmålene først" in text(view)
 
