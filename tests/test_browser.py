@@ -71,7 +71,7 @@ def stop(proc) -> None:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    proc, base, _log = start_voila(tmp_path_factory)
+    proc, base, _log = start_voila(tmp_path_factory, MHKURS_RECORD="browser")  # each browser context: a new learner
     yield base
     stop(proc)
 

@@ -39,7 +39,15 @@ PRINT_CSS = """<style>
     position: static !important; inset: auto !important; width: auto !important; height: auto !important;
     overflow: visible !important; contain: none !important; padding: 0 !important; margin: 0 !important;
     box-shadow: none !important; background: #fff !important; }
-  .jp-Cell:not(:has(.mh-print)), .mh-noprint, header, nav, footer, .mh-frame, .mh-menu,
+  body.mh-course #rendered_cells > div, .mh-exercise:has(.mh-print) {
+    max-width: none !important; border: 0 !important; box-shadow: none !important; }
+  body.mh-course { font-size: 10px !important; }
+  .mh-fieldcard { font-size: 9px !important; line-height: 1.2 !important; }
+  .mh-fieldcard p, .mh-fieldcard li { margin-top: 0 !important; margin-bottom: 1px !important; max-width: none !important; }
+  .mh-fieldcard h2 { font-size: 1.4em !important; } .mh-fieldcard h3 { font-size: 1.1em !important; margin: 4px 0 2px !important; }
+  #rendered_cells > div > .jp-Cell:has(.mh-print) { margin: 0 !important; padding: 0 !important; }
+  .jp-Cell:has(.mh-print), .jp-Cell:has(.mh-print) *:not(.mh-duty):not(.mh-num) { break-inside: auto !important; }
+  .jp-Cell:not(:has(.mh-print)), .mh-noprint, header, nav, footer, .mh-frame, .mh-menu, .mh-skip, .mh-conn,
   #voila-top-panel, #voila-bottom-panel { display: none !important; }
   .mh-exercise { border: none !important; padding: 0 !important; margin: 0 !important; }
   .mh-fieldcard { font-size: 7.7pt; line-height: 1.18; max-width: none; }
