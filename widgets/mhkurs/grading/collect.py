@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ..assess.answers import ANSWER_FILE
+
 ID_RULE = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f %Z"  # nbgrader's (Exchange.timestamp_format), in UTC
 _JUNK = ("__MACOSX/", ".DS_Store", "Thumbs.db", "desktop.ini")
@@ -92,11 +94,12 @@ def id_problem(student: str) -> str | None:
 
 
 def notebooks_of(course: Path, assignment: str) -> list[str]:
-    """The notebook file names of an assignment (from source/, else release/)."""
+    """The files a learner hands in for an assignment: its notebook(s) (from source/, else release/), then the
+    file the notebook's answer buttons save the clicked answers in."""
     for kind in ("source", "release"):
         names = sorted(p.name for p in (course / kind / assignment).glob("*.ipynb"))
         if names:
-            return names
+            return names + [ANSWER_FILE.format(assignment=assignment)]
     raise CollectError(f"the assignment {assignment} has no notebook in source/{assignment}/ or "
                        f"release/{assignment}/: check the name (`ls source`)")
 
@@ -150,7 +153,7 @@ def scan(course: Path, assignment: str, archive: Path | None = None) -> tuple[li
     problems: list[Problem] = []
     for source, data, when in _files(archive):
         name = Path(source.split(": ")[-1]).name
-        if not name.lower().endswith(".ipynb"):
+        if not name.lower().endswith((".ipynb", ".json")):
             problems.append(Problem(source, f"not a notebook (.ipynb); expected {example}"))
             continue
         match = next((nb for nb in notebooks if name.endswith("_" + nb) and len(name) > len(nb) + 1), None)
