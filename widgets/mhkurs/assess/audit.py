@@ -113,6 +113,11 @@ def audit_notebook(student: str, name: str, released: NotebookNode, path: Path) 
                         "ask the learner to hand it in again")]
     found = answer_problems(student, name, path, submitted)
     cells = _by_grade_id(submitted)
+    for gid, ref in _by_grade_id(released).items():
+        if utils.is_solution(ref) and not utils.is_grade(ref) and gid not in cells:
+            found.append(Finding(student, name, "deleted", gid,
+                                 "the answer cell was deleted: no typed answer for this question (nbgrader does "
+                                 "not restore answer cells)"))
     for gid, ref in _locked_cells(released).items():
         cell = cells.get(gid)
         if cell is None:

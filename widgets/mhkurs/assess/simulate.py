@@ -9,7 +9,10 @@ the expected autograde score.
 Kinds: ``correct``, ``wrong``, ``partial``, ``empty``, ``format`` (odd but readable
 answers and unreadable ones), ``tampered`` (edits a read-only cell and a test
 cell and the points), ``invalid_json`` (not a notebook at all), ``raises``
-(answer cells that raise), ``loops`` (an answer cell that never ends).
+(answer cells that raise), ``loops`` (an answer cell that never ends),
+``deleted`` (every answer right, then the test cell of the first question and
+the answer cell of the second deleted: nbgrader puts the test cell back, so only
+the second question is lost).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from nbformat.notebooknode import NotebookNode
 
 from ..bank import Bank
 
-KINDS = ("correct", "wrong", "partial", "empty", "format", "tampered", "invalid_json", "raises", "loops")
+KINDS = ("correct", "wrong", "partial", "empty", "format", "tampered", "invalid_json", "raises", "loops", "deleted")
 
 _ANSWER = re.compile(r'^(svar_\d+) = ""$', re.M)
 
@@ -129,8 +132,8 @@ def simulate(bank: Bank, release_text: str, student: str, kind: str) -> Submissi
             lambda r: json.dumps(list(r)),
             lambda r: json.dumps(" " + "".join(r) + " "),
         ]
-        # Unreadable: a word, a number, letters joined by "og". These earn nothing.
-        bad = [json.dumps("Bergen"), "2", json.dumps("A og B")]
+        # Unreadable: a place name, a number, a word around the letter. These earn nothing.
+        bad = [json.dumps("Bergen"), "2", json.dumps("Alternativ B")]
         for i, q in enumerate(qs):
             if i % 2 == 0:
                 _set_answer(nb, q, forms[(i // 2) % len(forms)](q.right))
@@ -171,6 +174,14 @@ def simulate(bank: Bank, release_text: str, student: str, kind: str) -> Submissi
                 cell.source = "while True:\n    pass\n" + cell.source  # never reaches the answer
             else:
                 expected += q.points
+    elif kind == "deleted":
+        for q in qs:
+            _set_answer(nb, q, json.dumps("".join(q.right)))
+            expected += q.points
+        gone = {nb.cells[qs[0].test_cell].id, nb.cells[qs[1].answer_cell].id}
+        expected -= qs[1].points
+        tampered.extend(sorted(gone))
+        nb.cells = [c for c in nb.cells if c.get("id") not in gone]
     return Submission(student, kind, nbformat.writes(nb), expected, tampered)
 
 

@@ -7,7 +7,8 @@ locked cell anyway, so the warning says nothing; the real edits are listed per
 student by ``mhkurs audit``. :class:`QuietOverwriteCells` does what nbgrader's
 ``OverwriteCells`` does and logs checksum changes at debug level only.
 SQLAlchemy's "not in session" warnings from nbgrader's gradebook code
-(autoflush while a submission is created) are filtered by :func:`filter_warnings`.
+(autoflush while a submission is created) and nbformat's warning about the cell
+id of a test cell nbgrader put back are filtered by :func:`filter_warnings`.
 """
 
 from __future__ import annotations
@@ -34,3 +35,5 @@ def filter_warnings() -> None:
     except ImportError:  # pragma: no cover - nbgrader depends on SQLAlchemy
         return
     warnings.filterwarnings("ignore", message=r"Object of type <Submitted\w+> not in session", category=SAWarning)
+    # A test cell nbgrader puts back (a learner deleted it) has no cell id; nbformat warns when it is written.
+    warnings.filterwarnings("ignore", message=r"Cell is missing an id field", module=r"nbformat")
