@@ -2,11 +2,11 @@
 
 ``build`` turns each bank assignment into an nbgrader source notebook (pure
 nbformat, no kernel); ``nbgrader_ext`` holds the preprocessor the course's
-nbgrader config uses so that feedback never shows hidden tests or rubrics.
+nbgrader config uses so that feedback never shows hidden tests or rubrics; ``answers``
+reads what a trainee answered (clicked or typed) and says why an answer cannot be read.
 """
 
 from .build import (
-    ASSIGNMENT_LETTERS_EXPR,
     build_all,
     build_notebook,
     check_sources,
@@ -16,7 +16,6 @@ from .build import (
 )
 
 __all__ = [
-    "ASSIGNMENT_LETTERS_EXPR",
     "build_all",
     "build_notebook",
     "check_sources",
