@@ -188,6 +188,28 @@ def course(tmp_path_factory):
     return root
 
 
+def _kind(subs, kind):
+    return next(s for s in subs if s.kind == kind)
+
+
+def _num(x: float) -> str:
+    return f"{x:g}".replace(".", ",")
+
+
+def _nb(letters: list[str]) -> str:
+    return letters[0] if len(letters) == 1 else ", ".join(letters[:-1]) + " og " + letters[-1]
+
+
+def html_text(text) -> str:
+    import html
+
+    return html.escape(str(text).strip())
+
+
+def maximum_points(bank, a: str) -> float:
+    return sum(bank.question(q).points for q in bank.assignment(a).questions)
+
+
 def _notebooks(root: Path, kind: str) -> list[Path]:
     return sorted((root / kind).glob("*/*.ipynb"))
 
@@ -297,6 +319,8 @@ def test_a_simulated_class_from_autograde_to_exported_grades(course):
             for tid in task_ids:
                 grade = gb.find_grade(tid, a, a, s.student)
                 grade.manual_score = manual_points.get(s.kind, 0.0) * bank.question(tid[: -len("-oppgave")]).points / task_points
+                if s.kind == "correct":
+                    gb.find_comment(tid, a, a, s.student).manual_comment = "Godt begrunnet, men nevn også gjelden."
         gb.db.commit()
 
     nbgrader(course, "generate_feedback", a)
@@ -306,10 +330,34 @@ def test_a_simulated_class_from_autograde_to_exported_grades(course):
         html = path.read_text(encoding="utf-8")
         for marker in ("HIDDEN TESTS", "MARK SCHEME", "Vurderingskriterier", "Kort fasit", "AssertionError", "== ["):
             assert marker not in html, f"feedback for {path.parent.parent.name} leaks {marker!r}"
-    right = (course / "feedback" / subs[0].student / a / f"{a}.html").read_text(encoding="utf-8")
-    wrong = (course / "feedback" / subs[1].student / a / f"{a}.html").read_text(encoding="utf-8")
-    assert "✔ Riktig" in right and "✘ Ikke riktig" not in right
-    assert "✘ Ikke riktig" in wrong and "✔ Riktig" not in wrong
+    # Feedback that teaches: per question what was answered, what was right and why, the points.
+    def page(student):
+        return (course / "feedback" / student / a / f"{a}.html").read_text(encoding="utf-8")
+
+    right, wrong, clicked = page(subs[0].student), page(subs[1].student), page(_kind(subs, "clicked").student)
+    released = nbformat.reads(release_text, as_version=4)
+    for html in (right, wrong, clicked):
+        for marker in ("svar_", "graded_answer", "check_answer", "def ", "<script", "http:", "https:", "Score",
+                       "Comments", "mathjax"):
+            assert marker not in html, marker
+    assert 'class="feil"' not in right and right.count("<section") == len(bank.assignment(a).questions)
+    assert f"Poeng: {_num(subs[0].expected_auto + manual_points['correct'])} av {_num(maximum_points(bank, a))}" in right
+    assert "Godt begrunnet, men nevn også gjelden." in right  # the instructor's comment on free text
+    for cell in _cells(released, "-test"):
+        meta = cell.metadata["mhkurs"]
+        q = bank.question(meta["item"])
+        block = right.split(f'id="q{meta["number"]}"')[1].split("</section>")[0]
+        assert "Riktig</span>" in block and html_text(q.explanation) in block and "Repeter: " in block
+        for o in q.options:
+            assert not o.why or html_text(o.why) in block
+        letters = sorted(k for k, v in meta["options"].items() if v in q.answer)
+        assert f"<dt>Ditt svar</dt><dd>{_nb(letters)}</dd>" in block
+        wrong_block = wrong.split(f'id="q{meta["number"]}"')[1].split("</section>")[0]
+        assert "Ikke riktig</span>" in wrong_block and f"<dt>Riktig svar</dt><dd>{_nb(letters)}</dd>" in wrong_block
+    # The clicked answers (the answer file), also where the answer cell was lost by accident.
+    first = _cells(released, "-test")[0].metadata["mhkurs"]
+    block = clicked.split(f'id="q{first["number"]}"')[1].split("</section>")[0]
+    assert "Riktig</span>" in block
 
     nbgrader(course, "export")
     with open(course / "grades.csv", newline="", encoding="utf-8") as fh:
