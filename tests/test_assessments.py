@@ -371,3 +371,148 @@ def test_a_simulated_class_from_autograde_to_exported_grades(course):
         assert float(row["score"]) == pytest.approx(expected), (s.student, row)
     assert float(rows[subs[0].student]["score"]) == maximum  # the fully correct learner
 
+
+
+# --- answering by clicking, in a real kernel, through nbgrader --------------------------------
+
+
+class Kernel:
+    """A Python kernel in a trainee's assignment folder, as JupyterLab starts it (with a session)."""
+
+    def __init__(self, folder: Path):
+        from jupyter_client.manager import start_new_kernel
+
+        os.environ["JPY_SESSION_NAME"] = str(folder / "notebook.ipynb")  # copied into the kernel's env
+        try:
+            self.km, self.kc = start_new_kernel(cwd=str(folder))
+        finally:
+            del os.environ["JPY_SESSION_NAME"]
+
+    def run(self, code: str) -> list[dict]:
+        msg_id = self.kc.execute(code)
+        outputs = []
+        while True:
+            msg = self.kc.get_iopub_msg(timeout=60)
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            kind, content = msg["msg_type"], msg["content"]
+            if kind == "status" and content["execution_state"] == "idle":
+                return outputs
+            if kind in ("stream", "error", "display_data", "update_display_data", "execute_result"):
+                outputs.append({"type": kind, **content})
+
+    def text(self, code: str) -> str:
+        return "".join(o.get("text", "") or o.get("data", {}).get("text/plain", "") or "".join(o.get("traceback", []))
+                       for o in self.run(code))
+
+    def run_notebook(self, path: Path) -> None:
+        for cell in nbformat.read(str(path), as_version=4).cells:
+            if cell.cell_type == "code":
+                self.run(cell.source)
+
+    def restart(self) -> None:
+        self.km.restart_kernel(now=True)
+        self.kc.wait_for_ready(timeout=60)
+
+    def stop(self) -> None:
+        self.kc.stop_channels()
+        self.km.shutdown_kernel(now=True)
+
+
+CLICK_ASSIGNMENT = "a1-begreper"  # classification, single and multiple choice, free text
+
+
+@pytest.mark.nbgrader
+def test_clicked_answers_survive_restart_accidents_and_both_hand_ins(course, tmp_path):
+    """A trainee clicks (the widget values change in the kernel, as a click does), restarts the
+    kernel, loses answer cells by accident, checks completeness and hands in on the hub (folder
+    with the answer file) and as a file (prepared copy): autograde gives exactly the points chosen."""
+    bank = get_bank()
+    a = CLICK_ASSIGNMENT
+    folder = tmp_path / a
+    shutil.copytree(course / "release" / a, folder)
+    nb_path = folder / f"{a}.ipynb"
+    released = nbformat.read(str(nb_path), as_version=4)
+    qs = {c.metadata["mhkurs"]["number"]: c.metadata["mhkurs"] for c in _cells(released, "-test")}
+    n_all = len(bank.assignment(a).questions)
+    plan, expected = {}, 0.0  # question -> letters clicked: right for odd numbers, wrong for even
+    for n, meta in qs.items():
+        q = bank.question(meta["item"])
+        right = sorted(k for k, v in meta["options"].items() if v in q.answer)
+        wrong = next(k for k in meta["options"] if [k] != right)
+        plan[n] = right if n % 2 else [wrong]
+        expected += q.points if n % 2 else 0
+    first, second, third = sorted(qs)[:3]
+
+    k = Kernel(folder)
+    try:
+        k.run_notebook(nb_path)
+        assert "er ikke besvart ennå" in k.text(f"check_answer({first})")  # says so, does not stop
+        # Typed without quotes, in a form that cannot be read: one Norwegian line, no traceback.
+        (err,) = [o for o in k.run(f"svar_{third} = Bergen\ncheck_answer({third})") if o["type"] == "error"]
+        assert err["traceback"] == [f"✘ Spørsmål {third}: «Bergen» kan ikke leses som et svar. Svar bare med "
+                                    f"bokstavene for alternativene ({_nb(list(qs[third]['options']))})."]
+        for n, letters in plan.items():
+            if qs[n]["many"]:
+                for i, letter in enumerate(qs[n]["options"]):
+                    k.run(f"BUTTONS[{n}].children[{i}].value = {letter in letters}")
+            else:
+                k.run(f"BUTTONS[{n}].value = {letters[0]!r}")
+        answer_file = folder / answers.ANSWER_FILE.format(assignment=a)
+        saved = json.loads(answer_file.read_text(encoding="utf-8"))
+        assert answer_file.stat().st_mode & 0o044 == 0o044  # readable by the grader's sandbox user
+        assert [p.name for p in folder.iterdir() if p.name.startswith(".")] == []  # no temporary files left
+        assert saved["svar"] == {qs[n]["item"]: plan[n] for n in plan}
+        status = k.text(f"check_answer({first})")
+        assert status.startswith(f"✔ Spørsmål {first}: svaret ditt er registrert") and "riktig" not in status.lower()
+        # Typed, the way people type: no quotes, and a form that cannot be read (a clear message, no traceback).
+        k.run(f"svar_{second} = b og d")
+        out = k.run(f"check_answer({second})")
+        assert [o["type"] for o in out] == ["display_data"]  # the clicked answer counts; typed is the fallback
+        k.restart()  # a restarted kernel: the clicks come back from the answer file
+        k.run_notebook(nb_path)
+        for n, letters in plan.items():
+            got = k.text(f"print(graded_answer({n}))").strip()
+            assert got == repr(letters), (n, got)
+        if not qs[first]["many"]:
+            assert k.text(f"print(BUTTONS[{first}].value)").strip() == plan[first][0]
+        summary = k.text("print(completeness()[0])").strip()
+        missing = [n for n in range(1, n_all + 1) if n not in qs]  # the free-text tasks, not written
+        assert summary == f"{len(qs)} av {n_all} besvart; spørsmål {_nb([str(n) for n in missing])} mangler."
+        # Accidents on disk: a stray key turns an answer cell into Markdown, another is deleted.
+        nb = nbformat.read(str(nb_path), as_version=4)
+        ids = [f"{qs[first]['item']}-svar", f"{qs[second]['item']}-svar"]
+        for cell in nb.cells:
+            if cell.get("id") == ids[0]:
+                cell.cell_type = "markdown"
+                cell.pop("outputs"), cell.pop("execution_count")
+        nb.cells = [c for c in nb.cells if c.get("id") != ids[1]]
+        nbformat.write(nb, str(nb_path))
+        msg = k.text('print(prepare_file("Ola Nordmann")[1]); print(prepare_file("ola.nordmann")[1])')
+        assert "uten mellomrom" in msg and f"«ola.nordmann_{a}.ipynb» er klar" in msg
+    finally:
+        k.stop()
+    copy = nbformat.read(str(folder / f"ola.nordmann_{a}.ipynb"), as_version=4)
+    nbformat.validate(copy)
+    assert [c.cell_type for c in copy.cells if c.get("id") in ids] == ["code", "code"]
+
+    # Hub: the whole folder (notebook with the accidents + answer file). File: only the prepared copy.
+    hub = course / "submitted" / "kari" / a
+    shutil.copytree(folder, hub, ignore=shutil.ignore_patterns("ola.nordmann_*"))
+    archive = course / "downloaded" / a / "archive"
+    archive.mkdir(parents=True)
+    shutil.copy(folder / f"ola.nordmann_{a}.ipynb", archive)
+    nbgrader(course, "zip_collect", a)
+    assert sorted(p.name for p in (course / "submitted" / "ola.nordmann" / a).iterdir()) == [f"{a}.ipynb"]
+    log = nbgrader(course, "autograde", a)  # in the sandbox, as another user, the folder read-only
+    from nbgrader.api import Gradebook
+
+    assert "Missing" not in log.stdout + log.stderr
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for student in ("kari", "ola.nordmann"):
+            assert gb.find_submission(a, student).score == pytest.approx(expected), student
+    # What the audit and the report read: the same answers, none unreadable.
+    for student in ("kari", "ola.nordmann"):
+        got = {x.number: x.letters for x in answers.submission_answers(course / "autograded" / student / a / f"{a}.ipynb")}
+        assert got == plan, student
+

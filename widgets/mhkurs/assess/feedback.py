@@ -105,7 +105,7 @@ class TeachingFeedback(Preprocessor):
             if objective in modules:
                 mod, obj = modules[objective]
                 e.module = f"Modul {mod.number}: {mod.title}"
-                e.objective = str(obj.text)
+                e.objective = str(obj.text).strip().rstrip(".")
                 if self.module_url:
                     e.module_href = self.module_url.format(notebook=mod.notebook)
             if is_task:
@@ -181,14 +181,16 @@ dd{margin:0}
 ul.alternativer{list-style:none;padding:0;margin:.75rem 0}
 ul.alternativer li{border:1px solid #e1e6eb;border-radius:4px;padding:.5rem .75rem;margin:.4rem 0}
 ul.alternativer li.fasit{border-color:#1e7d45;background:#f2faf5}
+ul.alternativer li.feilvalg{border-color:#b3261e;background:#fdf3f2}
 .hvorfor{display:block;color:#3d4752;font-size:.95rem;margin-top:.2rem}
 .etikett{font-size:.85rem;font-weight:600;margin-left:.35rem}
-.forklaring,.kommentar,.svartekst{background:#f7f9fa;border-radius:4px;padding:.6rem .75rem;margin:.5rem 0;
+.forklaring,.kommentar,.svartekst{background:#f7f9fa;border-radius:4px;padding:.6rem .75rem;margin:.25rem 0 .75rem;
  white-space:pre-wrap}
+.etikettlinje{margin:.75rem 0 0}
 .repeter{margin:.75rem 0 0;font-size:.95rem}
 a{color:#0b5cad}
 @media (max-width:30rem){main{padding:.75rem .6rem 2rem}section{padding:.8rem .7rem}
- dl{grid-template-columns:1fr}dd{margin-bottom:.35rem}}
+}
 """
 
 
@@ -233,18 +235,18 @@ def render_page(*, title: str, entries: list[Entry], score, max_score) -> str:
                         marks.append("ditt valg")
                     label = f'<span class="etikett">({", ".join(marks)})</span>' if marks else ""
                     why_html = f'<span class="hvorfor">{e(why)}</span>' if why else ""
-                    out.append(f'<li class="{"fasit" if right else ""}"><strong>{e(letter)}</strong> – {e(text)}'
+                    out.append(f'<li class="{"fasit" if right else "feilvalg" if chosen else ""}"><strong>{e(letter)}</strong> – {e(text)}'
                                f"{label}{why_html}</li>")
                 out.append("</ul>")
             if en.explanation:
-                out.append(f'<p><strong>Forklaring:</strong></p><p class="forklaring">{e(en.explanation)}</p>')
+                out.append(f'<p class="etikettlinje"><strong>Forklaring:</strong></p><p class="forklaring">{e(en.explanation)}</p>')
         else:
-            out.append("<p><strong>Ditt svar:</strong></p>")
+            out.append('<p class="etikettlinje"><strong>Ditt svar:</strong></p>')
             out.append(f'<p class="svartekst">{e(en.given) if en.given else "Ikke besvart."}</p>')
             if en.comment:
-                out.append(f'<p><strong>Kommentar fra sensor:</strong></p><p class="kommentar">{e(en.comment)}</p>')
+                out.append(f'<p class="etikettlinje"><strong>Kommentar fra sensor:</strong></p><p class="kommentar">{e(en.comment)}</p>')
             if en.explanation:
-                out.append(f'<p><strong>Et godt svar får med seg:</strong></p><p class="forklaring">{e(en.explanation)}</p>')
+                out.append(f'<p class="etikettlinje"><strong>Et godt svar får med seg:</strong></p><p class="forklaring">{e(en.explanation)}</p>')
         if en.module:
             name = e(en.module)
             link = f'<a href="{e(en.module_href)}">{name}</a>' if en.module_href else name

@@ -84,6 +84,25 @@ def _saved():
     return read_answer_file(text)[0]
 
 
+def _write_atomically(path, write):
+    """Write a file via a temporary file in the same folder, then rename it: never half written.
+    Readable like any new file (mkstemp alone would make it private to this user)."""
+    fd, tmp = _tempfile.mkstemp(prefix=".mhkurs-", suffix=".tmp", dir=_os.path.dirname(path))
+    try:
+        with _os.fdopen(fd, "w", encoding="utf-8") as fh:
+            write(fh)
+            fh.flush()
+            _os.fsync(fh.fileno())
+        mask = _os.umask(0)
+        _os.umask(mask)
+        _os.chmod(tmp, 0o666 & ~mask)
+        _os.replace(tmp, path)
+    except BaseException:
+        if _os.path.exists(tmp):
+            _os.remove(tmp)
+        raise
+
+
 def _save(item, letters):
     """Write one clicked answer into the answer file (atomically). Returns None or a Norwegian problem."""
     if _teacher_copy():
@@ -93,12 +112,7 @@ def _save(item, letters):
     answers[item] = list(letters)
     data = {"format": 1, "oppgave": ASSIGNMENT, "svar": answers}
     try:
-        fd, tmp = _tempfile.mkstemp(prefix=".svar-", suffix=".tmp", dir=_os.path.dirname(path))
-        with _os.fdopen(fd, "w", encoding="utf-8") as fh:
-            _json.dump(data, fh, ensure_ascii=False, indent=1, sort_keys=True)
-            fh.flush()
-            _os.fsync(fh.fileno())
-        _os.replace(tmp, path)
+        _write_atomically(path, lambda fh: _json.dump(data, fh, ensure_ascii=False, indent=1, sort_keys=True))
     except OSError as exc:
         return f"Svaret kunne ikke lagres i fila ({exc.strerror or exc})."
     return None
@@ -298,11 +312,7 @@ def prepare_file(student_id):
         cell["source"] = "\n".join(lines)
     target = _os.path.join(_os.getcwd(), f"{sid}_{ASSIGNMENT}.ipynb")
     try:
-        fd, tmp = _tempfile.mkstemp(prefix=".innlevering-", suffix=".tmp", dir=_os.getcwd())
-        with _os.fdopen(fd, "w", encoding="utf-8") as fh:
-            _json.dump(nb, fh, ensure_ascii=False, indent=1)
-            fh.write("\n")
-        _os.replace(tmp, target)
+        _write_atomically(target, lambda fh: fh.write(_json.dumps(nb, ensure_ascii=False, indent=1) + "\n"))
     except OSError as exc:
         return None, f"Filen kunne ikke skrives ({exc.strerror or exc})."
     return target, (f"✔ Filen «{_os.path.basename(target)}» er klar i samme mappe som prøven. Last den ned "
