@@ -7,10 +7,10 @@ the question bank by ``mhkurs assessments``: edit the bank, not the notebooks.
 
 import os
 
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import GetGrades
 
-from mhkurs.assess.nbgrader_ext import HideGradingCode
+from mhkurs.assess.answers import ANSWER_FILE
+from mhkurs.assess.feedback import TEMPLATE_DIR, TEMPLATE_NAME, TeachingFeedback, TeachingFeedbackExporter
 from mhkurs.grading import sandbox
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
@@ -40,8 +40,25 @@ c.SandboxKernelManager.cpu_seconds = 120  # all cells of one submission together
 c.SandboxKernelManager.memory_mb = 2048
 c.SandboxKernelManager.max_processes = 64
 
-# Feedback goes to every learner: no hidden tests, no mark schemes, no assertion tracebacks.
-c.GenerateFeedback.preprocessors = [GetGrades, HideGradingCode, CSSHTMLHeaderPreprocessor]
+# Feedback that teaches (mhkurs.assess.feedback): per question the learner's answer, the right
+# answer, why each option is right or wrong (from the bank), the points, the instructor's comment
+# on free text, and the module to review. Built from the bank, so it never shows code, hidden
+# tests, rubrics or tracebacks; one self-contained page (no scripts or fonts from other hosts).
+c.GenerateFeedback.preprocessors = [GetGrades, TeachingFeedback]
+c.GenerateFeedback.exporter_class = TeachingFeedbackExporter
+c.TeachingFeedbackExporter.template_name = TEMPLATE_NAME
+c.TeachingFeedbackExporter.extra_template_basedirs = [str(TEMPLATE_DIR)]
+# Where "Repeter: Modul N" links to ({notebook}: modules/....ipynb). The default suits the course
+# hub; for feedback sent as files, put the course's web address here, or "" for no link.
+c.TeachingFeedback.module_url = os.environ.get("MHKURS_MODULE_URL", "/hub/user-redirect/voila/render/{notebook}")
+
+# The clicked answers travel as <assignment>-svar.json beside the notebook. autograde copies the
+# source folder's files over each submission: never over a learner's answer file.
+c.Autograde.exclude_overwriting = {
+    a: [ANSWER_FILE.format(assignment=a)]
+    for a in (sorted(os.listdir(os.path.join(c.CourseDirectory.root, "source")))
+              if os.path.isdir(os.path.join(c.CourseDirectory.root, "source")) else [])
+}
 
 # Hand-in as files (no JupyterHub exchange): `nbgrader zip_collect <assignment>` reads the files
 # (or zip files of them) put in downloaded/<assignment>/archive/, named <student id>_<notebook>.ipynb,

@@ -8,10 +8,11 @@ free-text tasks (as formgrader would store it), generate_feedback and export.
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import io
+import inspect
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -21,7 +22,7 @@ import nbformat
 import pytest
 import yaml
 
-from mhkurs.assess import ASSIGNMENT_LETTERS_EXPR, build_all, check_sources, helper_source
+from mhkurs.assess import answers, build_all, check_sources
 from mhkurs.assess.audit import audit
 from mhkurs.assess.build import SOURCE_DIR, _answer_letters, arrangement
 from mhkurs.assess.simulate import KINDS, simulate_class
@@ -120,7 +121,16 @@ def test_source_notebook_structure_follows_the_bank(rel):
     nbformat.validate(nb)
     assert all(c.cell_type != "code" or not c.outputs for c in nb.cells)
     text = "\n".join(c.source for c in nb.cells)
-    assert "import" not in text, "assignments must not need the course package or widgets"
+    imports = {m.split(".")[0] for m in re.findall(r"^\s*(?:import|from)\s+([\w.]+)", text, re.M)}
+    assert imports <= {"ast", "json", "os", "re", "tempfile", "ipywidgets", "IPython"}, \
+        f"assignments must not need the course package: {imports}"
+    (helper,) = [c for c in nb.cells if c.id == "hjelpefunksjon"]
+    assert helper.metadata["nbgrader"]["locked"] and helper.metadata["jupyter"]["source_hidden"]
+    for name in answers.EMBEDDED:  # the notebook reads answers with the very code the audit uses
+        assert inspect.getsource(getattr(answers, name)).rstrip() in helper.source
+    assert nb.cells[-1].id == "innlevering" and nb.cells[-1].source == "hand_in_panel()"
+    intro = nb.cells[0].source
+    assert f"`<deltaker-id>_{assignment.id}.ipynb`" in intro and "Submit" in intro and "Run All Cells" in intro
     for n, qid in enumerate(assignment.questions, start=1):
         q = bank.question(qid)
         if q.type == "free_text":
@@ -135,49 +145,25 @@ def test_source_notebook_structure_follows_the_bank(rel):
         (answer,) = [c for c in nb.cells if c.id == f"{qid}-svar"]
         (test,) = [c for c in nb.cells if c.id == f"{qid}-test"]
         assert f'svar_{n} = ""' in answer.source and answer.metadata["nbgrader"]["solution"]
+        assert answer.source.endswith(f"answer_buttons({n})")
         assert test.metadata["nbgrader"] == {
             "grade": True, "grade_id": f"{qid}-test", "locked": True, "points": q.points,
             "schema_version": 3, "solution": False, "task": False,
         }
+        assert test.metadata["tags"] == ["raises-exception"]
         # Contract 4: item, objective and the letters as shown, mapped to bank option (or class) ids.
         order = arrangement(bank, assignment)
         meta = test.metadata["mhkurs"]
         assert meta["item"] == qid and meta["objective"] == q.objective
+        assert meta["number"] == n and meta["many"] == (q.type == "multiple")
         refs = [o.id for o in q.options] if q.type != "classification" else [c.id for c in bank.all("classes")]
         assert sorted(meta["options"].values()) == sorted(refs)
         assert answer.metadata["mhkurs"] == meta
         right = _answer_letters(bank, q, order)
         assert right == sorted(k for k, v in meta["options"].items() if v in q.answer)
         hidden = test.source.split("### BEGIN HIDDEN TESTS")[1]
-        assert f"== {right!r}" in hidden
+        assert f"assert graded_answer({n}) == {right!r}" in hidden
         assert f'svar_{n} = "{"".join(right)}"' in answer.source.split("### BEGIN SOLUTION")[1]
-
-
-def _run_helper(value):
-    env: dict = {}
-    exec(helper_source(), env)  # noqa: S102 - our own generated helper
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        ok = env["sjekk"](value, "ABCD", flere=False)
-    return env, ok, out.getvalue()
-
-
-@pytest.mark.parametrize("value", ["B", "b", " b ", ["B"], "A, C", "ac", ["A", "C"], "", "Bergen", 2, "A og B", None])
-def test_format_check_and_grading_read_an_answer_the_same_way(value):
-    env, _, _ = _run_helper(value)
-    hidden_reading = eval(ASSIGNMENT_LETTERS_EXPR.format(v="svar"), {"svar": value})  # noqa: S307
-    assert env["bokstaver"](value) == hidden_reading
-
-
-def test_format_check_never_says_whether_an_answer_is_right():
-    _, ok_right, out_right = _run_helper("B")
-    _, ok_wrong, out_wrong = _run_helper("C")
-    assert ok_right and ok_wrong
-    assert out_right.replace("B", "?") == out_wrong.replace("C", "?")
-    assert "kan leses" in out_right and "ikke om det er riktig" in out_right
-    for bad, says in [("", "Ikke besvart"), ("X", "X er ikke blant alternativene"), ("AB", "bare én bokstav")]:
-        _, ok, out = _run_helper(bad)
-        assert not ok and says in out and out.startswith("✘")
 
 
 # --- nbgrader end to end --------------------------------------------------------------------
@@ -202,6 +188,28 @@ def course(tmp_path_factory):
     return root
 
 
+def _kind(subs, kind):
+    return next(s for s in subs if s.kind == kind)
+
+
+def _num(x: float) -> str:
+    return f"{x:g}".replace(".", ",")
+
+
+def _nb(letters: list[str]) -> str:
+    return letters[0] if len(letters) == 1 else ", ".join(letters[:-1]) + " og " + letters[-1]
+
+
+def html_text(text) -> str:
+    import html
+
+    return html.escape(str(text).strip())
+
+
+def maximum_points(bank, a: str) -> float:
+    return sum(bank.question(q).points for q in bank.assignment(a).questions)
+
+
 def _notebooks(root: Path, kind: str) -> list[Path]:
     return sorted((root / kind).glob("*/*.ipynb"))
 
@@ -221,7 +229,7 @@ def test_release_notebooks_hold_no_solutions_hidden_tests_or_rubrics(course):
             for line in q.rubric:
                 assert str(line) not in text
         for cell in _cells(nb, "-svar"):
-            assert cell.source.rstrip().endswith('= ""'), cell.source
+            assert re.search(r'^svar_\d+ = ""$', cell.source, re.M) and "BEGIN" not in cell.source, cell.source
         for cell in _cells(nb, "-test") + _cells(nb, "-oppgave"):  # contract 4 survives the release
             assert cell.metadata["mhkurs"]["item"] == cell.id.rsplit("-", 1)[0]
 
@@ -249,8 +257,16 @@ def test_a_simulated_class_from_autograde_to_exported_grades(course):
     archive = course / "downloaded" / a / "archive"
     archive.mkdir(parents=True)
     for s in subs:
-        (archive / f"{s.student}_{a}.ipynb").write_text(s.text, encoding="utf-8")
+        if not s.files:
+            (archive / f"{s.student}_{a}.ipynb").write_text(s.text, encoding="utf-8")
     nbgrader(course, "zip_collect", a)
+    for s in subs:  # with an answer file: collected from the hub's exchange, the whole folder
+        if s.files:
+            folder = course / "submitted" / s.student / a
+            folder.mkdir(parents=True)
+            (folder / f"{a}.ipynb").write_text(s.text, encoding="utf-8")
+            for name, text in s.files.items():
+                (folder / name).write_text(text, encoding="utf-8")
     assert sorted(p.parent.parent.name for p in (course / "submitted").glob(f"*/{a}/{a}.ipynb")) == [
         s.student for s in subs]
 
@@ -311,6 +327,8 @@ def test_a_simulated_class_from_autograde_to_exported_grades(course):
             for tid in task_ids:
                 grade = gb.find_grade(tid, a, a, s.student)
                 grade.manual_score = manual_points.get(s.kind, 0.0) * bank.question(tid[: -len("-oppgave")]).points / task_points
+                if s.kind == "correct":
+                    gb.find_comment(tid, a, a, s.student).manual_comment = "Godt begrunnet, men nevn også gjelden."
         gb.db.commit()
 
     nbgrader(course, "generate_feedback", a)
@@ -320,10 +338,34 @@ def test_a_simulated_class_from_autograde_to_exported_grades(course):
         html = path.read_text(encoding="utf-8")
         for marker in ("HIDDEN TESTS", "MARK SCHEME", "Vurderingskriterier", "Kort fasit", "AssertionError", "== ["):
             assert marker not in html, f"feedback for {path.parent.parent.name} leaks {marker!r}"
-    right = (course / "feedback" / subs[0].student / a / f"{a}.html").read_text(encoding="utf-8")
-    wrong = (course / "feedback" / subs[1].student / a / f"{a}.html").read_text(encoding="utf-8")
-    assert "✔ Riktig" in right and "✘ Ikke riktig" not in right
-    assert "✘ Ikke riktig" in wrong and "✔ Riktig" not in wrong
+    # Feedback that teaches: per question what was answered, what was right and why, the points.
+    def page(student):
+        return (course / "feedback" / student / a / f"{a}.html").read_text(encoding="utf-8")
+
+    right, wrong, clicked = page(subs[0].student), page(subs[1].student), page(_kind(subs, "clicked").student)
+    released = nbformat.reads(release_text, as_version=4)
+    for html in (right, wrong, clicked):
+        for marker in ("svar_", "graded_answer", "check_answer", "def ", "<script", "http:", "https:", "Score",
+                       "Comments", "mathjax"):
+            assert marker not in html, marker
+    assert 'class="feil"' not in right and right.count("<section") == len(bank.assignment(a).questions)
+    assert f"Poeng: {_num(subs[0].expected_auto + manual_points['correct'])} av {_num(maximum_points(bank, a))}" in right
+    assert "Godt begrunnet, men nevn også gjelden." in right  # the instructor's comment on free text
+    for cell in _cells(released, "-test"):
+        meta = cell.metadata["mhkurs"]
+        q = bank.question(meta["item"])
+        block = right.split(f'id="q{meta["number"]}"')[1].split("</section>")[0]
+        assert "Riktig</span>" in block and html_text(q.explanation) in block and "Repeter: " in block
+        for o in q.options:
+            assert not o.why or html_text(o.why) in block
+        letters = sorted(k for k, v in meta["options"].items() if v in q.answer)
+        assert f"<dt>Ditt svar</dt><dd>{_nb(letters)}</dd>" in block
+        wrong_block = wrong.split(f'id="q{meta["number"]}"')[1].split("</section>")[0]
+        assert "Ikke riktig</span>" in wrong_block and f"<dt>Riktig svar</dt><dd>{_nb(letters)}</dd>" in wrong_block
+    # The clicked answers (the answer file), also where the answer cell was lost by accident.
+    first = _cells(released, "-test")[0].metadata["mhkurs"]
+    block = clicked.split(f'id="q{first["number"]}"')[1].split("</section>")[0]
+    assert "Riktig</span>" in block
 
     nbgrader(course, "export")
     with open(course / "grades.csv", newline="", encoding="utf-8") as fh:
@@ -336,4 +378,149 @@ def test_a_simulated_class_from_autograde_to_exported_grades(course):
         expected = 0.0 if s.expected_auto is None else s.expected_auto + manual_points.get(s.kind, 0.0)
         assert float(row["score"]) == pytest.approx(expected), (s.student, row)
     assert float(rows[subs[0].student]["score"]) == maximum  # the fully correct learner
+
+
+
+# --- answering by clicking, in a real kernel, through nbgrader --------------------------------
+
+
+class Kernel:
+    """A Python kernel in a trainee's assignment folder, as JupyterLab starts it (with a session)."""
+
+    def __init__(self, folder: Path):
+        from jupyter_client.manager import start_new_kernel
+
+        os.environ["JPY_SESSION_NAME"] = str(folder / "notebook.ipynb")  # copied into the kernel's env
+        try:
+            self.km, self.kc = start_new_kernel(cwd=str(folder))
+        finally:
+            del os.environ["JPY_SESSION_NAME"]
+
+    def run(self, code: str) -> list[dict]:
+        msg_id = self.kc.execute(code)
+        outputs = []
+        while True:
+            msg = self.kc.get_iopub_msg(timeout=60)
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            kind, content = msg["msg_type"], msg["content"]
+            if kind == "status" and content["execution_state"] == "idle":
+                return outputs
+            if kind in ("stream", "error", "display_data", "update_display_data", "execute_result"):
+                outputs.append({"type": kind, **content})
+
+    def text(self, code: str) -> str:
+        return "".join(o.get("text", "") or o.get("data", {}).get("text/plain", "") or "".join(o.get("traceback", []))
+                       for o in self.run(code))
+
+    def run_notebook(self, path: Path) -> None:
+        for cell in nbformat.read(str(path), as_version=4).cells:
+            if cell.cell_type == "code":
+                self.run(cell.source)
+
+    def restart(self) -> None:
+        self.km.restart_kernel(now=True)
+        self.kc.wait_for_ready(timeout=60)
+
+    def stop(self) -> None:
+        self.kc.stop_channels()
+        self.km.shutdown_kernel(now=True)
+
+
+CLICK_ASSIGNMENT = "a1-begreper"  # classification, single and multiple choice, free text
+
+
+@pytest.mark.nbgrader
+def test_clicked_answers_survive_restart_accidents_and_both_hand_ins(course, tmp_path):
+    """A trainee clicks (the widget values change in the kernel, as a click does), restarts the
+    kernel, loses answer cells by accident, checks completeness and hands in on the hub (folder
+    with the answer file) and as a file (prepared copy): autograde gives exactly the points chosen."""
+    bank = get_bank()
+    a = CLICK_ASSIGNMENT
+    folder = tmp_path / a
+    shutil.copytree(course / "release" / a, folder)
+    nb_path = folder / f"{a}.ipynb"
+    released = nbformat.read(str(nb_path), as_version=4)
+    qs = {c.metadata["mhkurs"]["number"]: c.metadata["mhkurs"] for c in _cells(released, "-test")}
+    n_all = len(bank.assignment(a).questions)
+    plan, expected = {}, 0.0  # question -> letters clicked: right for odd numbers, wrong for even
+    for n, meta in qs.items():
+        q = bank.question(meta["item"])
+        right = sorted(k for k, v in meta["options"].items() if v in q.answer)
+        wrong = next(k for k in meta["options"] if [k] != right)
+        plan[n] = right if n % 2 else [wrong]
+        expected += q.points if n % 2 else 0
+    first, second, third = sorted(qs)[:3]
+
+    k = Kernel(folder)
+    try:
+        k.run_notebook(nb_path)
+        assert "er ikke besvart ennå" in k.text(f"check_answer({first})")  # says so, does not stop
+        # Typed without quotes, in a form that cannot be read: one Norwegian line, no traceback.
+        (err,) = [o for o in k.run(f"svar_{third} = Bergen\ncheck_answer({third})") if o["type"] == "error"]
+        assert err["traceback"] == [f"✘ Spørsmål {third}: «Bergen» kan ikke leses som et svar. Svar bare med "
+                                    f"bokstavene for alternativene ({_nb(list(qs[third]['options']))})."]
+        for n, letters in plan.items():
+            if qs[n]["many"]:
+                for i, letter in enumerate(qs[n]["options"]):
+                    k.run(f"BUTTONS[{n}].children[{i}].value = {letter in letters}")
+            else:
+                k.run(f"BUTTONS[{n}].value = {letters[0]!r}")
+        answer_file = folder / answers.ANSWER_FILE.format(assignment=a)
+        saved = json.loads(answer_file.read_text(encoding="utf-8"))
+        assert answer_file.stat().st_mode & 0o044 == 0o044  # readable by the grader's sandbox user
+        assert [p.name for p in folder.iterdir() if p.name.startswith(".")] == []  # no temporary files left
+        assert saved["svar"] == {qs[n]["item"]: plan[n] for n in plan}
+        status = k.text(f"check_answer({first})")
+        assert status.startswith(f"✔ Spørsmål {first}: svaret ditt er registrert") and "riktig" not in status.lower()
+        # Typed, the way people type: no quotes, and a form that cannot be read (a clear message, no traceback).
+        k.run(f"svar_{second} = b og d")
+        out = k.run(f"check_answer({second})")
+        assert [o["type"] for o in out] == ["display_data"]  # the clicked answer counts; typed is the fallback
+        k.restart()  # a restarted kernel: the clicks come back from the answer file
+        k.run_notebook(nb_path)
+        for n, letters in plan.items():
+            got = k.text(f"print(graded_answer({n}))").strip()
+            assert got == repr(letters), (n, got)
+        if not qs[first]["many"]:
+            assert k.text(f"print(BUTTONS[{first}].value)").strip() == plan[first][0]
+        summary = k.text("print(completeness()[0])").strip()
+        missing = [n for n in range(1, n_all + 1) if n not in qs]  # the free-text tasks, not written
+        assert summary == f"{len(qs)} av {n_all} besvart; spørsmål {_nb([str(n) for n in missing])} mangler."
+        # Accidents on disk: a stray key turns an answer cell into Markdown, another is deleted.
+        nb = nbformat.read(str(nb_path), as_version=4)
+        ids = [f"{qs[first]['item']}-svar", f"{qs[second]['item']}-svar"]
+        for cell in nb.cells:
+            if cell.get("id") == ids[0]:
+                cell.cell_type = "markdown"
+                cell.pop("outputs"), cell.pop("execution_count")
+        nb.cells = [c for c in nb.cells if c.get("id") != ids[1]]
+        nbformat.write(nb, str(nb_path))
+        msg = k.text('print(prepare_file("Ola Nordmann")[1]); print(prepare_file("ola.nordmann")[1])')
+        assert "uten mellomrom" in msg and f"«ola.nordmann_{a}.ipynb» er klar" in msg
+    finally:
+        k.stop()
+    copy = nbformat.read(str(folder / f"ola.nordmann_{a}.ipynb"), as_version=4)
+    nbformat.validate(copy)
+    assert [c.cell_type for c in copy.cells if c.get("id") in ids] == ["code", "code"]
+
+    # Hub: the whole folder (notebook with the accidents + answer file). File: only the prepared copy.
+    hub = course / "submitted" / "kari" / a
+    shutil.copytree(folder, hub, ignore=shutil.ignore_patterns("ola.nordmann_*"))
+    archive = course / "downloaded" / a / "archive"
+    archive.mkdir(parents=True)
+    shutil.copy(folder / f"ola.nordmann_{a}.ipynb", archive)
+    nbgrader(course, "zip_collect", a)
+    assert sorted(p.name for p in (course / "submitted" / "ola.nordmann" / a).iterdir()) == [f"{a}.ipynb"]
+    log = nbgrader(course, "autograde", a)  # in the sandbox, as another user, the folder read-only
+    from nbgrader.api import Gradebook
+
+    assert "Missing" not in log.stdout + log.stderr
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for student in ("kari", "ola.nordmann"):
+            assert gb.find_submission(a, student).score == pytest.approx(expected), student
+    # What the audit and the report read: the same answers, none unreadable.
+    for student in ("kari", "ola.nordmann"):
+        got = {x.number: x.letters for x in answers.submission_answers(course / "autograded" / student / a / f"{a}.ipynb")}
+        assert got == plan, student
 

@@ -1,12 +1,13 @@
 """Graded assessments: nbgrader source notebooks generated from the question bank.
 
 ``build`` turns each bank assignment into an nbgrader source notebook (pure
-nbformat, no kernel); ``nbgrader_ext`` holds the preprocessor the course's
-nbgrader config uses so that feedback never shows hidden tests or rubrics.
+nbformat, no kernel); ``answers`` reads what a trainee answered (clicked or typed) and
+says why an answer cannot be read; ``notebook_helper`` is the kernel code copied into each
+notebook (buttons, answer file, completeness check, hand-in file); ``feedback`` builds the
+feedback page the course's nbgrader config renders.
 """
 
 from .build import (
-    ASSIGNMENT_LETTERS_EXPR,
     build_all,
     build_notebook,
     check_sources,
@@ -16,7 +17,6 @@ from .build import (
 )
 
 __all__ = [
-    "ASSIGNMENT_LETTERS_EXPR",
     "build_all",
     "build_notebook",
     "check_sources",

@@ -33,7 +33,7 @@ Contract (used by the generated assignment notebooks, their hidden tests, ``mhku
     answer file holds a readable, non-blank answer; otherwise the typed one (``"skrevet"``);
     ``([], None, None)`` when neither holds anything.
 
-``submission_answers(notebook_path) -> list[Answer]``
+``submission_answers(notebook_path) -> list[Answer]`` (and ``notebook_answers(nb, folder, assignment)``)
     Every choice question of a submitted (or autograded) notebook, read as the hidden tests read
     it, from the answer file beside the notebook and the answer cells. ``Answer.problem`` set means
     the answer could not be read (the audit names these per student and question);
@@ -161,28 +161,25 @@ class Answer:
     raw: object  # what was clicked or typed
 
 
-def submission_answers(notebook_path) -> list[Answer]:
-    """Every choice question of a submitted notebook with its answer; see the module docstring."""
-    import nbformat
-
-    path = Path(notebook_path)
-    nb = nbformat.read(str(path), as_version=4)
+def notebook_answers(nb, folder, assignment) -> list[Answer]:
+    """Every choice question of a notebook (an nbformat node or dict), with the answer file
+    ``<assignment>-svar.json`` in ``folder`` when there is one; see the module docstring."""
     questions: dict[str, dict] = {}
     typed: dict[str, object] = {}
-    for cell in nb.cells:
+    for cell in nb.get("cells", []):
         meta = cell.get("metadata", {}).get("mhkurs", {})
         if "options" not in meta or "number" not in meta:
             continue
         questions.setdefault(meta["item"], meta)
         grade = cell.get("metadata", {}).get("nbgrader", {})
         if grade.get("solution"):  # the answer cell, whatever its type now
-            value = answer_in_cell(cell.get("source", ""), f"svar_{meta['number']}")
+            source = cell.get("source", "")
+            value = answer_in_cell("".join(source) if isinstance(source, list) else source, f"svar_{meta['number']}")
             if value is not None:
                 typed[meta["item"]] = value
-    assignment = path.stem.split("_")[-1]
     saved: dict = {}
-    sidecar = path.parent / ANSWER_FILE.format(assignment=assignment)
-    if sidecar.exists():
+    sidecar = Path(folder) / ANSWER_FILE.format(assignment=assignment)
+    if assignment and sidecar.is_file():
         saved, _ = read_answer_file(sidecar.read_text(encoding="utf-8", errors="replace"))
     out = []
     for item, meta in questions.items():
@@ -192,3 +189,13 @@ def submission_answers(notebook_path) -> list[Answer]:
         raw = saved.get(item) if origin == "klikket" else typed.get(item)
         out.append(Answer(item, int(meta["number"]), letters, problem, origin, raw))
     return sorted(out, key=lambda a: a.number)
+
+
+def submission_answers(notebook_path) -> list[Answer]:
+    """Every choice question of a submitted (or autograded) notebook ``<folder>/<assignment>.ipynb``
+    (or a file hand-in ``<student>_<assignment>.ipynb``) with its answer; see the module docstring."""
+    import nbformat
+
+    path = Path(notebook_path)
+    nb = nbformat.read(str(path), as_version=4)
+    return notebook_answers(nb, path.parent, path.stem.split("_")[-1])

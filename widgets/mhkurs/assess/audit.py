@@ -93,11 +93,14 @@ def _typed_answers(nb: NotebookNode) -> list[tuple[str, object, str | None]]:
     return out
 
 
-def answer_problems(student: str, name: str, path: Path, nb: NotebookNode) -> list[Finding]:
-    """One finding per question whose answer cannot be read, with the reason the learner sees."""
+def read_answers(path: Path, nb: NotebookNode) -> list[tuple[str, object, str | None]]:
+    """(item, what was clicked or typed, Norwegian reason when it cannot be read) per choice question."""
     read = [(a.item, a.raw, a.problem) for a in ans.submission_answers(path)]
-    if not read:  # notebooks generated before the answers carried their number
-        read = _typed_answers(nb)
+    return read or _typed_answers(nb)  # notebooks generated before the answers carried their number
+
+
+def answer_problems(student: str, name: str, read: list[tuple[str, object, str | None]]) -> list[Finding]:
+    """One finding per question whose answer cannot be read, with the reason the learner sees."""
     return [Finding(student, name, "unreadable-answer", item, f"{raw!r}: {problem}")
             for item, raw, problem in read if problem]
 
@@ -111,13 +114,16 @@ def audit_notebook(student: str, name: str, released: NotebookNode, path: Path) 
         return [Finding(student, name, "unreadable", None,
                         f"not a readable notebook ({type(exc).__name__}: {first[:120]}); it gets no points: "
                         "ask the learner to hand it in again")]
-    found = answer_problems(student, name, path, submitted)
+    read = read_answers(path, submitted)
+    found = answer_problems(student, name, read)
+    answered = {item for item, raw, problem in read if raw not in (None, "", [])}
     cells = _by_grade_id(submitted)
     for gid, ref in _by_grade_id(released).items():
-        if utils.is_solution(ref) and not utils.is_grade(ref) and gid not in cells:
+        item = gid.rsplit("-", 1)[0]
+        if utils.is_solution(ref) and not utils.is_grade(ref) and gid not in cells and item not in answered:
             found.append(Finding(student, name, "deleted", gid,
-                                 "the answer cell was deleted: no typed answer for this question (nbgrader does "
-                                 "not restore answer cells)"))
+                                 "the answer cell was deleted and no clicked answer was saved: this question has "
+                                 "no answer (nbgrader does not restore answer cells)"))
     for gid, ref in _locked_cells(released).items():
         cell = cells.get(gid)
         if cell is None:

@@ -3,16 +3,17 @@
 One notebook per assignment, ``assessments/source/<id>/<id>.ipynb``:
 
 * a read-only introduction (title, intro, points, how to answer);
-* a read-only helper cell defining ``sjekk``: it tells the learner whether an
-  answer is *well-formed* (letters among the options), never whether it is right;
+* a read-only, collapsed helper cell: the reading functions of ``answers`` and the kernel code of
+  ``notebook_helper`` (copied verbatim, so no course package is needed), and the table of
+  questions;
 * per choice or classification question: a read-only question cell, an answer
-  cell ``svar_N = ""`` (solution region holds the bank's answer) and a locked
-  test cell worth the question's points whose visible part calls ``sjekk`` and
-  whose hidden part grades;
+  cell ``svar_N = ""`` + ``answer_buttons(N)`` (click to answer; the solution region holds the
+  bank's answer) and a locked test cell worth the question's points whose visible part calls
+  ``check_answer(N)`` and whose hidden part grades ``graded_answer(N)`` (clicked, else typed);
 * per free-text question: a manually graded *task* cell with the prompt and a
   mark scheme (the bank's rubric, stripped from the release, shown to the
   instructor in formgrader) followed by a plain cell for the learner's text;
-* a read-only list of sources.
+* a read-only list of sources, and a last cell with the completeness check and the hand-in file.
 
 Options are shuffled and their letters re-assigned per assignment (``arrangement``), so the
 right answer's position is balanced; every graded, solution and task cell carries
@@ -25,6 +26,7 @@ when a committed source notebook no longer matches the bank.
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,53 +37,39 @@ from ..bank import Bank
 from ..bank import models as m
 from ..bank.loader import REPO_ROOT
 from ..logic.quiz import LETTERS, arrange
+from . import answers, notebook_helper
 
 SOURCE_DIR = REPO_ROOT / "assessments" / "source"
 
-ASSIGNMENT_LETTERS_EXPR = (
-    'sorted(set(({v} if isinstance({v}, str) else "".join(map(str, {v})) '
-    'if isinstance({v}, (list, tuple, set)) else str({v})).upper()) - set(" ,;/"))'
-)
-"""How an answer is read, as a Python expression over the variable ``{v}``.
-
-The same expression is used by the learner's format check and by the hidden
-tests, so the check and the grading never disagree about what was answered:
-the letters of a string (or of a list of strings), upper-cased, with spaces,
-commas, semicolons and slashes ignored.
-"""
-
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
-HELPER = '''\
-# Hjelpefunksjon for prøven. Kjør denne cellen først (Shift+Enter). Du skal ikke endre den.
-# Den sjekker bare at svaret ditt er skrevet slik at det kan leses, ikke om det er riktig.
+HELPER_HEAD = """\
+# Hjelpefunksjoner for prøven: knappene du svarer med, lagring av svarene og sjekken før innlevering.
+# Kjør denne cellen først (klikk i den og trykk Shift+Enter). Du skal ikke endre den.
+import ast, json, re
+"""
 
 
-def bokstaver(svar):
-    return {expr}
+def _embedded_source() -> str:
+    """The reading functions of ``answers`` and the kernel code of ``notebook_helper``, verbatim."""
+    parts = [inspect.getsource(getattr(answers, name)) for name in answers.EMBEDDED]
+    helper = inspect.getsource(notebook_helper).split("# --- embedded from here ", 1)[1].split("\n", 1)[1]
+    return "\n\n".join(p.rstrip() for p in parts) + "\n\n\n" + helper.strip() + "\n"
 
 
-def sjekk(svar, alternativer, flere):
-    valgt = bokstaver(svar)
-    ukjente = [b for b in valgt if b not in alternativer]
-    if not valgt:
-        print("✘ Ikke besvart ennå: skriv bokstaven mellom anførselstegnene, for eksempel \\"B\\", "
-              "og kjør cellen på nytt.")
-    elif ukjente:
-        print("✘ Svaret kan ikke leses: " + ", ".join(ukjente) + " er ikke blant alternativene "
-              + ", ".join(alternativer) + ".")
-    elif len(valgt) > 1 and not flere:
-        print("✘ Velg bare én bokstav. Du skrev: " + ", ".join(valgt) + ".")
-    else:
-        print("✔ Svaret kan leses: " + ", ".join(valgt)
-              + ". (Her sjekkes bare at svaret kan leses, ikke om det er riktig.)")
-        return True
-    return False
-'''
-
-
-def helper_source() -> str:
-    return HELPER.format(expr=ASSIGNMENT_LETTERS_EXPR.format(v="svar"))
+def helper_source(assignment_id: str = "prove", questions: dict | None = None, tasks: dict | None = None) -> str:
+    """The helper cell: reading, buttons, answer file, completeness, hand-in copy, and the table."""
+    table = ["", "", f"ASSIGNMENT = {assignment_id!r}", "QUESTIONS = {"]
+    for n, (item, letters, many, texts) in sorted((questions or {}).items()):
+        table.append(f"    {n}: ({item!r}, {letters!r}, {many!r}, (")
+        table.extend(f"        {t!r}," for t in texts)
+        table.append("    )),")
+    table.append("}")
+    table.append(f"TASKS = {dict(sorted((tasks or {}).items()))!r}")
+    table.append("LETTERS_ALL = " + repr(LETTERS))
+    table.append("_start()")
+    table.append('print("✔ Klar. Gå videre til spørsmål 1.")')
+    return HELPER_HEAD + "\n\n" + _embedded_source() + "\n".join(table) + "\n"
 
 
 @dataclass(frozen=True)
@@ -150,19 +138,30 @@ def _code(cell_id: str, text: str, **meta) -> NotebookNode:
     return cell
 
 
-HOW_TO = (
-    "## Slik svarer du\n\n"
-    "1. Kjør cellen med hjelpefunksjonen først: klikk i den og trykk **Shift+Enter**.\n"
-    "2. For hvert spørsmål skriver du bokstaven mellom anførselstegnene i svarcellen, "
-    "for eksempel `svar_1 = \"B\"`. Der flere svar kan være riktige, skriver du alle "
-    "bokstavene, for eksempel `\"AC\"`.\n"
-    "3. Kjør svarcellen og cellen under den. Du får straks beskjed: ✔ betyr at svaret kan leses; "
-    "✘ sier hva du må rette, og cellen stopper med en kort feilmelding. Du får ikke vite her om "
-    "svaret er riktig. Knappen «Validate» sjekker alle svarene på én gang.\n"
-    "4. Oppgaver med fritekst besvarer du i tekstcellen under oppgaven: dobbeltklikk, skriv, og "
-    "trykk Shift+Enter.\n"
-    "5. Endre ikke de andre cellene. Lagre (Ctrl+S) og lever prøven når du er ferdig.\n"
-)
+def how_to(assignment_id: str) -> str:
+    """How to answer and how to hand in, both ways, with the file names (Norwegian)."""
+    return (
+        "## Slik svarer du\n\n"
+        "1. Kjør alle cellene én gang: velg **Run → Run All Cells** i menyen øverst. Da kommer det "
+        "svarknapper under hvert spørsmål. Gjør det samme hvis du åpner prøven igjen senere: svarene du "
+        "har klikket, kommer tilbake.\n"
+        "2. Klikk på svaret ditt under hvert spørsmål. Svaret lagres med én gang (i fila "
+        f"`{answers.ANSWER_FILE.format(assignment=assignment_id)}` ved siden av prøven), og du kan ombestemme deg. "
+        "Under spørsmålet står det hva som er registrert, men ikke om det er riktig.\n"
+        "3. Oppgaver med fritekst: dobbeltklikk i tekstcellen under oppgaven, skriv, og trykk **Shift+Enter**.\n"
+        "4. Nederst i prøven: klikk **Sjekk besvarelsen** for å se om du har svart på alt. Lagre (**Ctrl+S**).\n\n"
+        "Ser du ingen knapper? Skriv bokstaven mellom anførselstegnene i svarcellen (linjen som begynner med "
+        "`svar_`), og kjør cellen med **Shift+Enter**. Store eller små bokstaver, «B og D» og «A, C» går fint.\n\n"
+        "## Slik leverer du\n\n"
+        "- **På kurs-huben:** lagre (Ctrl+S), velg **Nbgrader → Assignment List** i menyen, og klikk "
+        f"**Submit** ved `{assignment_id}`. Svarene du har klikket, følger med automatisk. Ikke gi prøven "
+        "eller mappen et nytt navn.\n"
+        "- **Som fil (e-post eller læringsplattform):** lagre (Ctrl+S), skriv deltaker-ID-en din nederst i "
+        "prøven og klikk **Klargjør innlevering som fil**. Da lages fila "
+        f"`<deltaker-id>_{assignment_id}.ipynb` (for eksempel `ola.nordmann_{assignment_id}.ipynb`) med alle "
+        "svarene dine. Last ned og send akkurat den fila. Sender du prøven uten å klargjøre den, kommer de "
+        "klikkede svarene ikke med.\n"
+    )
 
 
 def _case_box(case: m.Case) -> str:
@@ -182,10 +181,21 @@ def build_notebook(bank: Bank, assignment: m.Assignment) -> NotebookNode:
         f"# {assignment.title}\n\n{str(assignment.intro).strip()}\n\n"
         f"**{len(qs)} spørsmål, {auto + manual} poeng:** {auto} poeng rettes automatisk"
         + (f", {manual} poeng vurderes av sensor." if manual else ".")
-        + "\n\n" + HOW_TO
+        + "\n\n" + how_to(assignment.id)
     )
     cells.append(_md("innledning", intro, locked=True))
-    cells.append(_code("hjelpefunksjon", helper_source(), locked=True))
+    table: dict[int, tuple] = {}
+    tasks: dict[int, str] = {}
+    for n, q in enumerate(qs, start=1):
+        if q.type == "free_text":
+            tasks[n] = f"{q.id}-besvarelse"
+        else:
+            choices = _choices(bank, q, order)
+            table[n] = (q.id, "".join(c.letter for c in choices), q.type == "multiple",
+                        tuple(c.text for c in choices))
+    helper = _code("hjelpefunksjon", helper_source(assignment.id, table, tasks), locked=True)
+    helper.metadata["jupyter"] = {"source_hidden": True}
+    cells.append(helper)
 
     shown_cases: set[str] = set()
     for n, q in enumerate(qs, start=1):
@@ -214,40 +224,45 @@ def build_notebook(bank: Bank, assignment: m.Assignment) -> NotebookNode:
             continue
 
         choices = _choices(bank, q, order)
-        letters = "".join(c.letter for c in choices)
         many = q.type == "multiple"
         if many:
-            how = "*Én eller flere kan være riktige: skriv alle bokstavene du mener er riktige.*"
+            how = "*Én eller flere kan være riktige: kryss av for alle du mener er riktige.*"
         elif q.type == "classification":
-            how = "*Velg den kategorien som passer best, og skriv én bokstav.*"
+            how = "*Velg den kategorien som passer best.*"
         else:
-            how = "*Skriv én bokstav.*"
+            how = "*Velg ett alternativ.*"
         option_lines = "\n".join(f"- **{c.letter}** – {c.text}" for c in choices)
         cells.append(_md(f"{q.id}-sporsmal", f"{head}{case_text}{prompt}\n\n{option_lines}\n\n{how}", locked=True))
 
         var = f"svar_{n}"
         right = _answer_letters(bank, q, order)
         answer = (
-            f"# Svar på spørsmål {n}: skriv {'bokstavene' if many else 'bokstaven'} mellom "
-            f"anførselstegnene og kjør cellen.\n"
+            f"# Spørsmål {n}: klikk på svaret ditt under. Uten knapper: skriv "
+            f"{'bokstavene' if many else 'bokstaven'} mellom anførselstegnene og kjør cellen.\n"
             f'{var} = ""\n'
             "### BEGIN SOLUTION\n"
             f'{var} = "{"".join(right)}"\n'
-            "### END SOLUTION"
+            "### END SOLUTION\n"
+            f"answer_buttons({n})"
         )
+        meta = _item_meta(q, choices)
+        meta["mhkurs"].update(number=n, many=many)
         answer_cell = _code(f"{q.id}-svar", answer, solution=True)
-        answer_cell.metadata.update(_item_meta(q, choices))
+        answer_cell.metadata.update(meta)
         cells.append(answer_cell)
         test = (
-            f"# Sjekker at svaret på spørsmål {n} kan leses. Poengene settes når prøven rettes.\n"
-            f'assert sjekk({var}, "{letters}", flere={many}), "Svaret kan ikke leses ennå – se meldingen over."\n'
+            f"# Viser om spørsmål {n} er besvart slik at svaret kan leses (ikke om det er riktig). "
+            "Poengene settes når prøven rettes.\n"
+            f"check_answer({n})\n"
             "### BEGIN HIDDEN TESTS\n"
-            f"assert {ASSIGNMENT_LETTERS_EXPR.format(v=var)} == {right!r}\n"
+            f"assert graded_answer({n}) == {right!r}\n"
             "### END HIDDEN TESTS"
         )
         test_cell = _code(f"{q.id}-test", test, grade=True, locked=True, points=q.points)
-        test_cell.metadata.update(_item_meta(q, choices))
+        test_cell.metadata.update(meta)
+        test_cell.metadata["tags"] = ["raises-exception"]  # «Run All» goes on past an unreadable answer
         cells.append(test_cell)
+
 
     docs = {d.id: d for d in bank.all("documents")}
     used = []
@@ -257,6 +272,12 @@ def build_notebook(bank: Bank, assignment: m.Assignment) -> NotebookNode:
                 used.append(src.file)
     sources = "\n".join(f"- {docs[f].title} ({docs[f].publisher}, {docs[f].year})" for f in used)
     cells.append(_md("kilder", f"### Kilder\n\nSpørsmålene bygger på:\n\n{sources}", locked=True))
+    cells.append(_md("for-innlevering", (
+        "## Før du leverer\n\n"
+        "Kjør cellen under (Shift+Enter) og klikk **Sjekk besvarelsen**: du ser hvor mange spørsmål du har "
+        "svart på, og hvilke som mangler, men ikke hva som er riktig. Leverer du som fil, lagrer du først "
+        "(Ctrl+S), skriver deltaker-ID-en din og klikker **Klargjør innlevering som fil**."), locked=True))
+    cells.append(_code("innlevering", "hand_in_panel()", locked=True))
 
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata = {

@@ -9,8 +9,11 @@ the expected autograde score.
 Kinds: ``correct``, ``wrong``, ``partial``, ``empty``, ``format`` (odd but readable
 answers and unreadable ones), ``tampered`` (edits a read-only cell and a test
 cell and the points), ``invalid_json`` (not a notebook at all), ``raises``
-(answer cells that raise), ``loops`` (an answer cell that never ends),
-``deleted`` (every answer right, then the test cell of the first question and
+(answer cells that raise), ``loops`` (an answer cell that never ends), ``clicked``
+(answers clicked: the answer file beside the notebook holds them, half right, while the
+answer cells hold other letters typed earlier; one answer cell turned into Markdown by a
+stray key and one deleted), ``bad_file`` (typed answers right, and a broken answer file),
+``deleted`` (every answer typed right, then the test cell of the first question and
 the answer cell of the second deleted: nbgrader puts the test cell back, so only
 the second question is lost).
 """
@@ -19,6 +22,8 @@ from __future__ import annotations
 
 import json
 import re
+
+from .answers import ANSWER_FILE
 from dataclasses import dataclass, field
 
 import nbformat
@@ -26,7 +31,8 @@ from nbformat.notebooknode import NotebookNode
 
 from ..bank import Bank
 
-KINDS = ("correct", "wrong", "partial", "empty", "format", "tampered", "invalid_json", "raises", "loops", "deleted")
+KINDS = ("correct", "wrong", "partial", "empty", "format", "tampered", "invalid_json", "raises", "loops",
+         "clicked", "bad_file", "deleted")
 
 _ANSWER = re.compile(r'^(svar_\d+) = ""$', re.M)
 
@@ -51,6 +57,7 @@ class Submission:
     text: str  # the notebook file as the student hands it in
     expected_auto: float | None  # None: the notebook cannot be graded at all
     tampered_cells: list[str] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)  # other files handed in (the answer file)
 
 
 def questions_in(bank: Bank, nb: NotebookNode) -> list[Question]:
@@ -132,8 +139,8 @@ def simulate(bank: Bank, release_text: str, student: str, kind: str) -> Submissi
             lambda r: json.dumps(list(r)),
             lambda r: json.dumps(" " + "".join(r) + " "),
         ]
-        # Unreadable: a place name, a number, a word around the letter. These earn nothing.
-        bad = [json.dumps("Bergen"), "2", json.dumps("Alternativ B")]
+        # Unreadable: a word, a number, words that are not letters. These earn nothing.
+        bad = [json.dumps("Bergen"), "2", json.dumps("vet ikke")]
         for i, q in enumerate(qs):
             if i % 2 == 0:
                 _set_answer(nb, q, forms[(i // 2) % len(forms)](q.right))
@@ -158,7 +165,8 @@ def simulate(bank: Bank, release_text: str, student: str, kind: str) -> Submissi
     elif kind == "raises":
         for i, q in enumerate(qs):
             if i == 0:
-                _set_answer(nb, q, "B")  # no quotes: NameError, no answer recorded
+                _set_answer(nb, q, "B")  # no quotes: read as the letter B, not a NameError
+                expected += q.points if q.right == ["B"] else 0
             elif i == 1:
                 _set_answer(nb, q, json.dumps("".join(q.right)))
                 nb.cells[q.answer_cell].source += "\n1 / 0"  # answered, then the cell raises
@@ -182,7 +190,40 @@ def simulate(bank: Bank, release_text: str, student: str, kind: str) -> Submissi
         expected -= qs[1].points
         tampered.extend(sorted(gone))
         nb.cells = [c for c in nb.cells if c.get("id") not in gone]
+    elif kind in ("clicked", "bad_file"):
+        assignment = nb.metadata.get("mhkurs", {}).get("assignment") or _assignment_of(nb)
+        name = ANSWER_FILE.format(assignment=assignment)
+        if kind == "bad_file":
+            for q in qs:
+                _set_answer(nb, q, json.dumps("".join(q.right)))
+                expected += q.points
+            return Submission(student, kind, nbformat.writes(nb), expected, files={name: '{"svar": {"x": ['})
+        clicked = {}
+        for i, q in enumerate(qs):
+            _set_answer(nb, q, json.dumps(_wrong(q)))  # typed earlier; the click below counts
+            if i % 2 == 0:
+                clicked[q.qid] = list(q.right)
+                expected += q.points
+            else:
+                clicked[q.qid] = [_wrong(q)]
+        # Accidents: a stray key turns the first answer cell into Markdown, the second is deleted.
+        first = nb.cells[qs[0].answer_cell]
+        first.cell_type = "markdown"
+        first.pop("outputs", None)
+        first.pop("execution_count", None)
+        del nb.cells[qs[1].answer_cell]
+        files = {name: json.dumps({"format": 1, "oppgave": assignment, "svar": clicked}, ensure_ascii=False)}
+        return Submission(student, kind, nbformat.writes(nb), expected, files=files)
     return Submission(student, kind, nbformat.writes(nb), expected, tampered)
+
+
+def _assignment_of(nb: NotebookNode) -> str:
+    """The assignment id, as the helper cell names it (``ASSIGNMENT = '...'``)."""
+    for cell in nb.cells:
+        match = re.search(r"^ASSIGNMENT = '([^']+)'$", cell.source, re.M)
+        if match:
+            return match.group(1)
+    raise ValueError("not a generated assignment notebook (no ASSIGNMENT in its helper cell)")
 
 
 def simulate_class(bank: Bank, release_text: str, kinds: list[str] | tuple[str, ...] = KINDS,

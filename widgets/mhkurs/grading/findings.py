@@ -52,9 +52,16 @@ class Finding:
 
 
 def _is_answer(node: ast.stmt) -> bool:
-    """``svar_N = <literal>`` (a string, number, or list/tuple of them)."""
+    """``svar_N = <literal>`` (a string, number, or list/tuple of them), ``svar_N = B`` (bare letters,
+    read as text by the notebook), or the cell's own ``answer_buttons(N)``."""
+    if (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name)
+            and node.value.func.id == "answer_buttons" and not node.value.keywords
+            and all(isinstance(a, ast.Constant) and isinstance(a.value, int) for a in node.value.args)):
+        return True
     if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
         return False
+    if isinstance(node.value, ast.Name) and node.value.id.isalpha() and len(node.value.id) <= 8:
+        return True
     try:
         ast.literal_eval(node.value)
     except ValueError:

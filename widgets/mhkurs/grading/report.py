@@ -20,7 +20,7 @@ notebook count: a missing one is not a score of zero.
 
 from __future__ import annotations
 
-import ast
+import re
 import base64
 import csv
 import html
@@ -32,7 +32,8 @@ from pathlib import Path
 
 import nbformat
 
-from ..assess.build import ASSIGNMENT_LETTERS_EXPR, _choices
+from ..assess.answers import answer_in_cell, read_answer as _read, submission_answers
+from ..assess.build import _choices
 from ..bank import Bank
 from ..bank.loader import get_bank
 
@@ -111,25 +112,16 @@ def groups(totals: dict[str, float], share: float = GROUP_SHARE) -> tuple[list[s
 
 
 def letters_of(value) -> list[str]:
-    """How the hidden test reads an answer (the same expression)."""
-    return eval(ASSIGNMENT_LETTERS_EXPR.format(v="svar"), {"svar": value})  # noqa: S307 - our expression
+    """How the hidden test reads a typed value (``mhkurs.assess.answers.read_answer``); [] if unreadable."""
+    return _read(value, "ABCDEFGH", True)[0] or []
 
 
 def read_answer(source: str) -> list[str] | None:
-    """Letters answered in an answer cell; [] for blank; None when it is not a plain answer."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return None
-    value = None
-    for node in tree.body:
-        if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
-            return None
-        try:
-            value = ast.literal_eval(node.value)
-        except ValueError:
-            return None
-    return [] if value is None else letters_of(value)
+    """Letters typed in an answer cell; [] for blank; None when it cannot be read."""
+    match = re.search(r"^\s*(svar_\d+)\s*=", source, re.M)
+    if not match:
+        return []
+    return _read(answer_in_cell(source, match.group(1)), "ABCDEFGH", True)[0]
 
 
 # --- reading the course -----------------------------------------------------------------------
@@ -174,8 +166,9 @@ def analyse(course: str | Path, assignment: str, bank: Bank | None = None) -> An
     items: list[Item] = []
     for src in sources:
         nb = nbformat.read(str(src), as_version=4)
-        graded_nbs = {s: nbformat.read(str(root / "autograded" / s / assignment / src.name), as_version=4)
-                      for s in students}
+        # What each learner answered (clicked, else typed), read as the hidden tests read it.
+        graded_answers = {s: {a.item: a.letters for a in submission_answers(root / "autograded" / s / assignment / src.name)}
+                          for s in students}
         for idx, cell in _item_cells(nb):
             meta = cell.metadata.get("mhkurs", {})
             gid = cell.metadata["nbgrader"]["grade_id"]
@@ -203,8 +196,7 @@ def analyse(course: str | Path, assignment: str, bank: Bank | None = None) -> An
                 item.options = [Option(letter, str(oid), text_of.get(str(oid), ""), letter in key)
                                 for letter, oid in letter_map.items()]
                 for s in students:
-                    cells = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id"): c for c in graded_nbs[s].cells}
-                    given = read_answer(cells[answer_id].source) if answer_id in cells else None
+                    given = graded_answers[s].get(qid)
                     if given is not None and any(g not in letter_map for g in given):
                         given = None
                     item.answers[s] = given
