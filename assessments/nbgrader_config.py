@@ -60,9 +60,10 @@ c.Autograde.exclude_overwriting = {
               if os.path.isdir(os.path.join(c.CourseDirectory.root, "source")) else [])
 }
 
-# Hand-in as files (no JupyterHub exchange): `nbgrader zip_collect <assignment>` reads the files
-# (or zip files of them) put in downloaded/<assignment>/archive/, named <student id>_<notebook>.ipynb,
-# for example ola.nordmann_a1-begreper.ipynb. Student ids must not contain "_".
+# Hand-in as files (no JupyterHub exchange): `mhkurs collect <assignment>` reads the files (or zip
+# files of them) put in downloaded/<assignment>/archive/, named <student id>_<notebook>.ipynb, for
+# example ola.nordmann_a1-begreper.ipynb, and names every file that does not match before it
+# collects anything. nbgrader's own `zip_collect` uses this pattern but only warns about mismatches.
 c.FileNameCollectorPlugin.named_regexp = r".*/(?P<student_id>[^/_]+)_(?P<file_id>[^/_]+\.ipynb)$"
 
 # Grading: a test or task cell a learner deleted is put back before grading, so the answer is still
