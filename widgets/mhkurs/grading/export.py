@@ -37,7 +37,8 @@ def _time(ts) -> str:
 def table(gradebook: Gradebook, assignments: list[str] | None = None,
           students: list[str] | None = None) -> tuple[list[str], list[list[str]]]:
     """(headings, rows) of the class list; see the module."""
-    chosen = [a for a in gradebook.assignments if not assignments or a.name in assignments]
+    chosen = sorted((a for a in gradebook.assignments if not assignments or a.name in assignments),
+                    key=lambda a: a.name)
     head = ["Student-ID", "Etternavn", "Fornavn", "E-post"]
     for a in chosen:
         head += [f"{a.name} levert", f"{a.name} for sent", f"{a.name} poeng", f"{a.name} maks", f"{a.name} status"]
