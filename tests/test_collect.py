@@ -102,12 +102,16 @@ def test_collecting_again_never_overwrites_silently(course, capsys):
     assert "not replaced): kari" in out and "--replace" in out
     assert (dest / NB).read_text() == '{"v": 1}'
 
+    graded = course / "autograded" / "kari" / A
+    graded.mkdir(parents=True)
+    (graded / NB).write_text('{"graded": 1}')
     assert main(["collect", A, "--course", str(course), "--replace"]) == 0
     out = capsys.readouterr().out
     assert "1 replaced" in out and "earlier hand-in was moved to" in out
     assert (dest / NB).read_text() == '{"v": 2}'
     (aside,) = (course / "downloaded" / A / "replaced").iterdir()
     assert aside.name.startswith("kari-") and (aside / NB).read_text() == '{"v": 1}'
+    assert not graded.exists() and (aside / "autograded" / NB).exists()  # the new file will be graded
 
 
 def test_a_missing_archive_folder_or_assignment_says_what_to_do(course, capsys):

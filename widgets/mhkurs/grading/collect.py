@@ -10,7 +10,8 @@ does not match and the name it expected, student ids with capitals, spaces or
 other characters, ids not in the class list (when one was imported), and
 learners who handed in two different files. A learner already collected is never
 overwritten silently: an unchanged file is left alone, a different one is only
-taken with ``--replace``, and the earlier hand-in is then moved aside, not deleted.
+taken with ``--replace``, and the earlier hand-in (with its autograded copy, so the
+new file is graded next time) is then moved aside, not deleted.
 
 The hand-in time written to ``timestamp.txt`` is the file's modification time
 (for a file inside a zip file, the time stored in the zip file).
@@ -217,6 +218,9 @@ def collect(course: Path, assignment: str, replace: bool = False) -> tuple[Resul
             aside = course / "downloaded" / assignment / "replaced" / f"{student}-{now}"
             aside.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(str(dest), str(aside))
+            graded = course / "autograded" / student / assignment
+            if graded.is_dir():  # so that autograde grades the new hand-in, whatever its file time
+                shutil.move(str(graded), str(aside / "autograded"))
             result.replaced.append((student, aside))
         else:
             result.collected.append(student)
