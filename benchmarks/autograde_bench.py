@@ -87,6 +87,8 @@ def make_course(bank, a: str, kinds: list[str]) -> Path:
         folder = root / "submitted" / sub.student / a
         folder.mkdir(parents=True)
         (folder / f"{a}.ipynb").write_text(sub.text, encoding="utf-8")
+        for name, text in sub.files.items():  # the answer file of learners who clicked
+            (folder / name).write_text(text, encoding="utf-8")
         (folder / "timestamp.txt").write_text("2026-11-20 10:00:00.000000 UTC")
     return root
 

@@ -138,6 +138,15 @@ def _code(cell_id: str, text: str, **meta) -> NotebookNode:
     return cell
 
 
+HELPER_FIRST = "✘ Kjør først alle cellene: velg Run → Run All Cells i menyen."
+
+
+def _guarded(call: str) -> str:
+    """``call`` when the helper cell has run; otherwise a Norwegian hint instead of a NameError."""
+    name = call.split("(")[0]
+    return f'{call} if "{name}" in dir() else print("{HELPER_FIRST}")'
+
+
 def how_to(assignment_id: str) -> str:
     """How to answer and how to hand in, both ways, with the file names (Norwegian)."""
     return (
@@ -243,7 +252,7 @@ def build_notebook(bank: Bank, assignment: m.Assignment) -> NotebookNode:
             "### BEGIN SOLUTION\n"
             f'{var} = "{"".join(right)}"\n'
             "### END SOLUTION\n"
-            f"answer_buttons({n})"
+            + _guarded(f"answer_buttons({n})")
         )
         meta = _item_meta(q, choices)
         meta["mhkurs"].update(number=n, many=many)
@@ -253,7 +262,7 @@ def build_notebook(bank: Bank, assignment: m.Assignment) -> NotebookNode:
         test = (
             f"# Viser om spørsmål {n} er besvart slik at svaret kan leses (ikke om det er riktig). "
             "Poengene settes når prøven rettes.\n"
-            f"check_answer({n})\n"
+            + _guarded(f"check_answer({n})") + "\n"
             "### BEGIN HIDDEN TESTS\n"
             f"assert graded_answer({n}) == {right!r}\n"
             "### END HIDDEN TESTS"
@@ -277,7 +286,7 @@ def build_notebook(bank: Bank, assignment: m.Assignment) -> NotebookNode:
         "Kjør cellen under (Shift+Enter) og klikk **Sjekk besvarelsen**: du ser hvor mange spørsmål du har "
         "svart på, og hvilke som mangler, men ikke hva som er riktig. Leverer du som fil, lagrer du først "
         "(Ctrl+S), skriver deltaker-ID-en din og klikker **Klargjør innlevering som fil**."), locked=True))
-    cells.append(_code("innlevering", "hand_in_panel()", locked=True))
+    cells.append(_code("innlevering", _guarded("hand_in_panel()"), locked=True))
 
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata = {

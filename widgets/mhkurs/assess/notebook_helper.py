@@ -328,7 +328,7 @@ def hand_in_panel():
         from IPython.display import display
     except ImportError:
         print(text)
-        print("Lever på kurs-huben (Assignments → Submit) eller som fil: se instruksjonen øverst.")
+        print("Lever på kurs-huben (Nbgrader → Assignment List → Submit) eller som fil: se instruksjonen øverst.")
         return None
     summary = w.HTML(f"<b>{text}</b>")
     check = w.Button(description="Sjekk besvarelsen", icon="check", layout=w.Layout(width="auto"))

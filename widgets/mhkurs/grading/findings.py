@@ -54,10 +54,19 @@ class Finding:
 def _is_answer(node: ast.stmt) -> bool:
     """``svar_N = <literal>`` (a string, number, or list/tuple of them), ``svar_N = B`` (bare letters,
     read as text by the notebook), or the cell's own ``answer_buttons(N)``."""
-    if (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name)
-            and node.value.func.id == "answer_buttons" and not node.value.keywords
-            and all(isinstance(a, ast.Constant) and isinstance(a.value, int) for a in node.value.args)):
-        return True
+    if isinstance(node, ast.Expr):
+        value = node.value
+        if isinstance(value, ast.IfExp):  # answer_buttons(N) if "answer_buttons" in dir() else print("...")
+            hint = value.orelse
+            if not (isinstance(hint, ast.Call) and isinstance(hint.func, ast.Name) and hint.func.id == "print"
+                    and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in hint.args)
+                    and isinstance(value.test, ast.Compare) and isinstance(value.test.left, ast.Constant)
+                    and value.test.left.value == "answer_buttons"):
+                return False
+            value = value.body
+        return (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "answer_buttons"
+                and not value.keywords
+                and all(isinstance(a, ast.Constant) and isinstance(a.value, int) for a in value.args))
     if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
         return False
     if isinstance(node.value, ast.Name) and node.value.id.isalpha() and len(node.value.id) <= 8:
