@@ -40,6 +40,18 @@ def verdict(key, text: m.Text | str = "") -> str:
     return f'<p class="mh-verdict {VERDICT_CLASS[key]}"><strong>{symbol} {word}.</strong>{rest}</p>'
 
 
+def case_name(case: m.Case) -> str:
+    """A case's title without the bank's «Konstruert:» mark."""
+    title = str(case.title)
+    return title.split(":", 1)[1].strip() if title.startswith("Konstruert:") else title
+
+
+def case_title(case: m.Case) -> str:
+    """How a case is titled on its card: «Sak: …» for a court case, «Konstruert sak: …» for a constructed one."""
+    constructed = str(case.title).startswith("Konstruert:")
+    return f"{'Konstruert sak' if constructed else 'Sak'}: {case_name(case)}"
+
+
 def bullet_list(items) -> str:
     return "<ul>" + "".join(f"<li>{t(i)}</li>" for i in items) + "</ul>"
 

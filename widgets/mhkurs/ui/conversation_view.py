@@ -7,7 +7,6 @@ import ipywidgets as w
 from ..bank import get_bank
 from ..logic import conversation
 from .common import box, bullet_list, button, record, t, verdict
-from .navigator_view import WRAP_CSS
 
 
 def _html(parts: list[str]) -> w.HTML:
@@ -72,6 +71,6 @@ def show_question_choice(ids: list[str] | None = None, module: str | None = None
                items=len(judgements))
 
     check.on_click(on_check)
-    out = box([w.HTML(WRAP_CSS)] + rows + [check, score], title="Velg det beste spørsmålet")
+    out = box(rows + [check, score], title="Velg det beste spørsmålet")
     out.add_class("mh-wrap-label")
     return out

@@ -11,7 +11,7 @@ from .. import record
 from ..bank import get_bank
 from ..record import certificate, course_test
 from .common import box, button, t, verdict
-from .progress_view import LANDING_CSS, module_href
+from .progress_view import module_href
 
 NAMES = {"pre": "forhåndstesten", "post": "sluttesten"}
 
@@ -41,7 +41,7 @@ def result_html(bank, test, res: dict, data: dict) -> str:
     tests = course_test.course_tests(bank)
     other = {k: (data["tests"].get(v.id) or {}).get("best") for k, v in tests.items()}
     other[test.kind] = res
-    parts = [LANDING_CSS, f"<p role='status'><strong>Resultat: {res['got']} av {res['most']} poeng ({res['percent']} %).</strong></p>"]
+    parts = [f"<p role='status'><strong>Resultat: {res['got']} av {res['most']} poeng ({res['percent']} %).</strong></p>"]
     if test.kind == "post":
         if res.get("passed"):
             parts.append(verdict(True, f"Du har bestått sluttesten (kravet er {test.pass_mark} %)."))

@@ -16,16 +16,6 @@ OWN = "__egen__"
 YES_NO = [("Ja", True), ("Nei", False)]
 
 
-# Long questions and duty titles wrap instead of being cut off on a phone (390 px). The template's CSS
-# (owner: issue 11) may take this rule over; until then it is scoped to the boxes that add the class.
-WRAP_CSS = ("<style>.mh-wrap-label .widget-label, .mh-wrap-label .widget-label-basic, "
-            ".mh-wrap-label .widget-label-basic span "
-            "{white-space: normal; overflow: visible; text-overflow: clip; height: auto; line-height: 1.4;} "
-            ".mh-wrap-label .widget-radio-box label {display: flex; align-items: flex-start; white-space: normal; "
-            "height: auto; line-height: 1.4; margin-bottom: 4px;} "
-            ".mh-wrap-label .widget-radio-box label input {order: -1; float: none; flex: none; height: 1.4em;}</style>")
-
-
 def _radio(options, description: str) -> w.RadioButtons:
     return w.RadioButtons(options=options, value=None, description=description,
                           style={"description_width": "initial"}, layout=w.Layout(width="auto"))
@@ -164,6 +154,6 @@ def show_navigator(learning: bool = True, module: str | None = None) -> w.VBox:
         pick_sit.value = OWN
     parts += [sit_text, w.HTML("<p><strong>1. Din rolle</strong></p>"), pick_role, role_help,
               w.HTML("<p><strong>2. Hva vet du om situasjonen?</strong></p>"), facts_box, guess_box, go, out]
-    out_box = box([w.HTML(WRAP_CSS)] + parts, title="Pliktnavigator")
+    out_box = box(parts, title="Pliktnavigator")
     out_box.add_class("mh-wrap-label")
     return out_box
