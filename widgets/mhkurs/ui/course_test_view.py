@@ -41,7 +41,8 @@ def result_html(bank, test, res: dict, data: dict) -> str:
     tests = course_test.course_tests(bank)
     other = {k: (data["tests"].get(v.id) or {}).get("best") for k, v in tests.items()}
     other[test.kind] = res
-    parts = [f"<p role='status'><strong>Resultat: {res['got']} av {res['most']} poeng ({res['percent']} %).</strong></p>"]
+    said = f"Resultat: {res['got']} av {res['most']} poeng ({res['percent']} %)."
+    parts = [f"<p role='status' data-mh-announce='{t(said)}'><strong>{t(said)}</strong></p>"]
     if test.kind == "post":
         if res.get("passed"):
             parts.append(verdict(True, f"Du har bestått sluttesten (kravet er {test.pass_mark} %)."))
