@@ -150,7 +150,7 @@ KERNEL_WATCH = r"""(() => {
 })();"""
 
 
-def settle(pg, quiet_ms: int = 300) -> None:
+def settle(pg, quiet_ms: int = 200) -> None:
     """Wait until the kernel has answered the last key (idle for every message the page sent) and the page has
     not changed for quiet_ms since: the new widgets are drawn and focus has moved. No fixed sleep: on a busy
     machine the answer can take seconds (the navigator's questions after the role is chosen)."""
@@ -257,15 +257,41 @@ def test_scenario_reads_as_a_story_with_focus_and_announcement(page, server):
     assert_layout(page, PHONE)
 
 
-def test_radio_groups_are_named_by_their_question_and_toggles_say_pressed(page, server):
+def test_radio_groups_are_named_by_their_question(page, server):
+    """The navigator's yes/no questions are radio groups (they replaced toggle buttons), each named by its
+    question, so a screen reader says which question a «Ja» belongs to."""
     open_page(page, server, "modules/07-plikter.ipynb")
-    page.wait_for_selector("[role=radiogroup]", state="attached", timeout=10_000)
-    group = page.get_by_role("radiogroup").first
-    assert "?" in group.evaluate("g => g.getAttribute('aria-labelledby').split(' ')"
-                                 ".map(id => document.getElementById(id).textContent).join(' ')")
-    # toggle buttons get aria-pressed from the template's script; the merged navigator no longer uses them
-    for button in page.locator(".widget-toggle-button").all():
-        assert button.get_attribute("aria-pressed") in ("true", "false")
+    nav = page.locator(".mh-exercise").filter(has=page.get_by_role("heading", name="Pliktnavigator", exact=True))
+    assert nav.locator(".widget-toggle-button").count() == 0
+    nav.get_by_role("radio", name="Politiet", exact=True).check()
+    nav.get_by_role("radio", name="Ja", exact=True).nth(1).wait_for()
+    page.wait_for_function("() => document.querySelectorAll('.widget-radio-box:not([role=radiogroup])').length === 0")
+    names = nav.get_by_role("radiogroup").evaluate_all(
+        "gs => gs.map(g => g.getAttribute('aria-labelledby').split(' ')"
+        ".map(id => document.getElementById(id).textContent).join(' '))")
+    assert len(names) >= 3 and all("?" in n for n in names[1:]), names  # the role, then one group per question
+
+
+def test_toggle_buttons_say_which_is_pressed(page, server):
+    """The field card's role picker is the one set of toggle buttons left: each says whether it is pressed,
+    and pressing another with the keyboard moves the pressed state and changes the card."""
+    page.goto(f"{server}/voila/render/course/feltkort.ipynb")
+    toggles = page.locator(".widget-toggle-button")
+    toggles.nth(1).wait_for()
+    page.wait_for_function("() => [...document.querySelectorAll('.widget-toggle-button')]"
+                           ".every(b => b.hasAttribute('aria-pressed'))")
+    pressed = toggles.evaluate_all("bs => bs.map(b => b.getAttribute('aria-pressed'))")
+    assert pressed.count("true") == 1 and pressed[0] == "true", pressed
+    group = page.locator(".widget-toggle-buttons[role=group]")
+    assert group.get_attribute("aria-labelledby")
+    second = toggles.nth(1)
+    name = second.inner_text().strip()
+    second.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelectorAll('.widget-toggle-button')[1]"
+                           ".getAttribute('aria-pressed') === 'true'")
+    assert toggles.first.get_attribute("aria-pressed") == "false"
+    page.locator(".mh-fieldcard h2", has_text=name).wait_for()
 
 
 def test_module_frame_menu_states_and_the_way_on(page, server):

@@ -9,7 +9,7 @@ import ipywidgets as w
 
 from ..bank import get_bank
 from ..bank import models as m
-from ..logic.progress import Progress, exercise_key  # noqa: F401 (views import them from here)
+from ..logic.progress import exercise_key  # noqa: F401 (views import it from here)
 
 VERDICT_CLASS = {True: "mh-good", False: "mh-bad", "god": "mh-good", "delvis": "mh-part", "svak": "mh-bad"}
 

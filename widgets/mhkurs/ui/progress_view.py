@@ -102,7 +102,9 @@ def live(render) -> w.HTML:
 def show_progress(module_id: str) -> w.VBox:
     get_bank().module(module_id)  # a clear error for an unknown module id
     out = live(lambda data: module_progress_html(module_id, data))
-    return box([out, record.bridge()], title="Din fremdrift i denne modulen")
+    out_box = box([out, record.bridge()])  # the module's «Din fremdrift» heading names it: no second title
+    out_box.add_class("mh-progress-box")
+    return out_box
 
 
 # --- the landing page ---------------------------------------------------------------------------
