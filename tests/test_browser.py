@@ -41,6 +41,8 @@ def start_voila(tmp_path_factory, limits: list[str] | None = None, **env_extra):
     env = voila_env()
     env["MHKURS_PROGRESS_FILE"] = str(tmp_path_factory.mktemp("progress") / "progress.json")
     env.update(env_extra)
+    for name in [k for k, v in env_extra.items() if v is None]:  # None: not set at all
+        del env[name]
     site = build_site(tmp_path_factory.mktemp("site"))
     log = open(tmp_path_factory.mktemp("log") / "voila.log", "w")
     proc = subprocess.Popen(voila_command("127.0.0.1", port, site, limits=TEST_LIMITS if limits is None else limits),
