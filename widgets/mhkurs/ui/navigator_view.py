@@ -154,6 +154,7 @@ def show_navigator(learning: bool = True, module: str | None = None) -> w.VBox:
         pick_sit.value = OWN
     parts += [sit_text, w.HTML("<p><strong>1. Din rolle</strong></p>"), pick_role, role_help,
               w.HTML("<p><strong>2. Hva vet du om situasjonen?</strong></p>"), facts_box, guess_box, go, out]
-    out_box = box(parts, title="Pliktnavigator")
+    out_box = box(parts, title="Pliktnavigatoren")
+    out_box.add_class("mh-navigator")
     out_box.add_class("mh-wrap-label")
     return out_box

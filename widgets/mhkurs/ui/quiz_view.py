@@ -143,5 +143,6 @@ def show_quiz(topic: str | None = None, ids: list[str] | None = None, module: st
     retry.on_click(on_retry)
     build()
     view = box([body, w.HBox([check, retry]), score], title="Test deg selv")
+    view.add_class("mh-quiz")
     view.quiz_state = lambda: current["state"]  # for the learner record (resume)
     return view
