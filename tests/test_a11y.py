@@ -59,8 +59,8 @@ def server(tmp_path_factory):
     stop(proc)
 
 
-# Exercise cards whose visible title repeats the heading just above it (a card titled like its section:
-# «Test deg selv» twice). The printable field card keeps its own title for paper.
+# Exercise cards whose visible title repeats the heading just above it (a card titled like its section: «Test deg
+# selv» twice). The printable field card keeps its own title for paper.
 SAID_TWICE = """() => {
   const norm = t => t.toLowerCase().replace(/[?:.!¶\\s]+/g, ' ').trim();
   const hs = [...document.querySelectorAll('main h1, main h2, main h3, main h4')].filter(h => h.getClientRects().length);
