@@ -97,7 +97,9 @@ def show_course_test(kind: str) -> w.VBox:
             ctl.option_ids = [o.id for o in q.options]
         hint = " (velg ett)" if q.type == "single" else " (velg alle som passer)"
         controls.append((q, ctl))
-        rows.append(w.VBox([w.HTML(f"<p><strong>{n}. {t(q.prompt)}</strong>{hint}</p>"), ctl]))
+        row = w.VBox([w.HTML(f"<p><strong>{n}. {t(q.prompt)}</strong>{hint}</p>"), ctl])
+        row.add_class("mh-question")
+        rows.append(row)
 
     def chosen(q, ctl) -> list[str]:
         if q.type == "single":
