@@ -70,7 +70,9 @@ def show_quiz(topic: str | None = None, ids: list[str] | None = None, module: st
             shown = quiz.shown(bank, st, qid)
             given = st.answers.get(qid, [])
             hint = "velg ett svar" if q.type == "single" else "velg alle som passer"
-            head = w.HTML(f"<p><strong>Spørsmål {n} av {len(st.questions)}.</strong> {t(q.prompt)} <em>({hint})</em></p>")
+            said = any(x in str(q.prompt).lower() for x in ("velg alle", "velg ett", "velg én", "velg ett svar"))
+            hint = "" if said else f" <em>({hint})</em>"  # the prompt may say it already
+            head = w.HTML(f"<p><strong>Spørsmål {n} av {len(st.questions)}.</strong> {t(q.prompt)}{hint}</p>")
             if q.type == "single":
                 ctl = w.RadioButtons(options=[(f"{letter}. {o.text}", o.id) for letter, o in shown],
                                      value=given[0] if given else None, description=f"Svar på spørsmål {n}:",
