@@ -22,7 +22,7 @@ def _radio(options, description: str) -> w.RadioButtons:
 
 
 def advice_html(bank, advice: navigator.Advice) -> str:
-    html = [f"<h4>Dette gjelder for deg – {t(advice.role.label)}</h4>"]
+    html = [f"<h3>Dette gjelder for deg – {t(advice.role.label)}</h3>"]
     if not advice.duties and not advice.actions:
         html.append("<p>Ingen av pliktene utløses av svarene. Er du likevel bekymret, søk råd – "
                     "personen kan ha behov for hjelp fra andre instanser.</p>")
@@ -55,8 +55,8 @@ def verdict_html(bank, v: navigator.Verdict) -> str:
         applies = "gjelder for deg" if d.applies else "gjelder ikke for deg"
         picked = "du krysset av for den" if d.predicted else "du krysset ikke av for den"
         duties.append(f"{mark} {d.duty.title}: {applies} her, og {picked}.")
-    return (head + "<h4>Fakta om situasjonen</h4>" + bullet_list(facts)
-            + "<h4>Pliktene dine</h4>" + bullet_list(duties) + advice_html(bank, v.advice))
+    return (head + "<h3>Fakta om situasjonen</h3>" + bullet_list(facts)
+            + "<h3>Pliktene dine</h3>" + bullet_list(duties) + advice_html(bank, v.advice))
 
 
 def show_navigator(learning: bool = True, module: str | None = None) -> w.VBox:
@@ -154,7 +154,7 @@ def show_navigator(learning: bool = True, module: str | None = None) -> w.VBox:
         pick_sit.value = OWN
     parts += [sit_text, w.HTML("<p><strong>1. Din rolle</strong></p>"), pick_role, role_help,
               w.HTML("<p><strong>2. Hva vet du om situasjonen?</strong></p>"), facts_box, guess_box, go, out]
-    out_box = box(parts, title="Pliktnavigatoren")
+    out_box = box(parts)  # the module's section heading («Pliktnavigatoren») names it; the verdict's headings are h3
     out_box.add_class("mh-navigator")
     out_box.add_class("mh-wrap-label")
     return out_box
