@@ -10,10 +10,12 @@ CLS, TBT and performance score per preset, the accessibility score, the bytes of
 (Lighthouse's total byte weight) and the bytes of a returning visit (Chromium with the cache of a
 first visit, measured over the DevTools protocol: every byte that crossed the network).
 
-    .venv/bin/python benchmarks/page_speed.py [--pages landing,01,05] [--runs 1] [--gap 8]
+    .venv/bin/python benchmarks/page_speed.py [--pages landing,01,05] [--runs 1] [--gap 8] [--ref GIT-REF]
 
 ``--pages``: ``landing``, ``floor``, module numbers (``01`` … ``09``) or notebook paths, comma-separated
-(default: the landing page and every module). ``--runs``: Lighthouse runs per page and preset (the
+(default: the landing page and every module). ``--ref``: serve the course as it was at a git commit
+(``git archive`` into a temporary folder, its own package, template and voila.json; for a before/after
+table). ``--runs``: Lighthouse runs per page and preset (the
 median is printed). Reports are kept in ``bench-out/page_speed/`` (JSON, one per run).
 Pages are warmed (rendered once) before they are measured, and visits are spaced by ``--gap`` seconds
 so that the preheated pool refills between them, as between two learners.
@@ -113,13 +115,21 @@ class Server:
         self.reader.join(5)
 
 
-def start_course(tmp: Path) -> tuple[Server, str]:
-    """``mhkurs serve`` as the README starts it (scripts/serve runs it after setting up .venv)."""
+def start_course(tmp: Path, ref: str | None = None) -> tuple[Server, str]:
+    """``mhkurs serve`` as the README starts it (scripts/serve runs it after setting up .venv); with ``ref``,
+    the course as it was at that git commit."""
     port = free_port()
     env = dict(os.environ, MHKURS_RECORD_FILE=str(tmp / "record.json"), MHKURS_PROGRESS_FILE="", TMPDIR=str(tmp))
+    root = REPO_ROOT
+    if ref:
+        root = tmp / "ref"
+        root.mkdir()
+        archive = subprocess.run(["git", "archive", ref], cwd=REPO_ROOT, capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(root)], input=archive, check=True)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in [str(root / "widgets"), env.get("PYTHONPATH", "")] if p)
     # every Lighthouse run is a new visitor from 127.0.0.1: more pages than one learner may hold
-    cmd = [str(REPO_ROOT / ".venv" / "bin" / "mhkurs"), "serve", f"--port={port}", "--max-per-client=1000"]
-    server = Server(cmd, REPO_ROOT, env)
+    cmd = [sys.executable, "-m", "mhkurs.cli", "serve", f"--port={port}", "--max-per-client=1000"]
+    server = Server(cmd, root, env)
     url = server.wait_for_line(r"http://\S+/voila/render/course/index\.ipynb")
     return server, url.replace("localhost", "127.0.0.1").rsplit("course/index.ipynb", 1)[0]
 
@@ -209,6 +219,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=1, help="Lighthouse runs per page and preset (median printed)")
     ap.add_argument("--gap", type=float, default=8.0, help="seconds between visits (the pool refills)")
     ap.add_argument("--no-floor", action="store_true", help="leave the floor page out")
+    ap.add_argument("--ref", help="serve the course as it was at this git commit (default: the working tree)")
     args = ap.parse_args()
     setup_lighthouse()
     from playwright.sync_api import sync_playwright
@@ -226,7 +237,7 @@ def main() -> None:
                 floor, floor_base = start_floor(tmp)
                 servers.append(floor)
                 targets.append(("floor (stock Voila, lab template)", floor_base + "floor.ipynb"))
-            course, base = start_course(tmp)
+            course, base = start_course(tmp, args.ref)
             servers.append(course)
             for nb in pages:
                 wait_http(base + nb)  # warm: first render of each page (imports, templates)
@@ -249,7 +260,8 @@ def main() -> None:
             for server in servers:
                 server.stop()
     load = os.getloadavg()[0]
-    print(f"\nLighthouse 12.8 in Debian's chromium, simulated throttling, median of {args.runs} run(s) per page "
+    what = f"the course at {args.ref}" if args.ref else "the course (working tree)"
+    print(f"\n{what}: Lighthouse 12.8 in Debian's chromium, simulated throttling, median of {args.runs} run(s) per page "
           f"and preset; load average {load:.1f} on {os.cpu_count()} cores at the end (compare within this run).")
     print("Goals: mobile LCP <= 2.5 s, CLS <= 0.1, TBT <= 600 ms; desktop LCP <= 1.5 s, TBT <= 300 ms, "
           "score >= 90; accessibility 100; first visit <= 1.6 MB, returning visit <= 150 KB.\n")

@@ -232,11 +232,24 @@
     if (shell && main && shell.parentElement !== main) main.appendChild(shell);
   }
 
+  /* The landing page is sent with a plain map of the course (links, no progress), readable before any script
+     and without JavaScript. Once the learner's record is read, the same map with their progress takes its place;
+     both change in the same frame, so nothing on screen moves. */
+  function swapCourseMap() {
+    var map = document.querySelector(".mh-course-map");
+    if (!map || map.hidden) return;
+    if (document.querySelector(".mh-landing .mh-landing-progress")) {
+      map.hidden = true;
+      var cell = map.closest(".jp-Cell");
+      if (cell) cell.hidden = true;
+    }
+  }
+
   function start() {
     fixAria(document.body);
     window.addEventListener("load", function () { fixAria(document.body); });
     adoptShell();
-    new MutationObserver(function (m) { adoptShell(); onMutations(m); }).observe(document.body, {
+    new MutationObserver(function (m) { adoptShell(); swapCourseMap(); onMutations(m); }).observe(document.body, {
       childList: true, subtree: true, attributes: true, attributeFilter: ["class"]
     });
     var reload = document.getElementById("mh-conn-reload");
