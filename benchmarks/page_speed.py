@@ -157,12 +157,17 @@ def lighthouse(url: str, preset: str, report: Path) -> dict:
     if preset == "desktop":
         cmd.append("--preset=desktop")
     env = dict(os.environ, CHROME_PATH=CHROMIUM)
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
-    if done.returncode != 0 or not report.exists():
-        raise SystemExit(f"page_speed: lighthouse failed on {url} ({preset}):\n{done.stderr[-3000:]}")
-    data = json.loads(report.read_text(encoding="utf-8"))
-    if data.get("runtimeError"):
-        raise SystemExit(f"page_speed: lighthouse on {url} ({preset}): {data['runtimeError']}")
+    for attempt in range(3):  # on a busy machine a DevTools call can time out: try that page again
+        report.unlink(missing_ok=True)
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
+        data = json.loads(report.read_text(encoding="utf-8")) if report.exists() else {}
+        if done.returncode == 0 and data and not data.get("runtimeError"):
+            break
+        print(f"page_speed: lighthouse failed on {url} ({preset}), attempt {attempt + 1}: "
+              f"{(data.get('runtimeError') or {}).get('message') or done.stderr[-500:]}", file=sys.stderr, flush=True)
+        time.sleep(10)
+    else:
+        raise SystemExit(f"page_speed: lighthouse failed three times on {url} ({preset})")
     audits, cats = data["audits"], data["categories"]
 
     def num(audit: str) -> float:
