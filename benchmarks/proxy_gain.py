@@ -29,7 +29,8 @@ from mhkurs.bank.loader import REPO_ROOT  # noqa: E402
 from mhkurs.cli import build_site, voila_command, voila_env  # noqa: E402
 from mhkurs.serving.proxy import nginx_conf  # noqa: E402
 
-READY = ".mh-content, .mh-exercise, .mh-landing"
+# a widget drawn by Voila's front end (reading text is in the HTML from the start: it does not count)
+READY = ".jupyter-widgets.mh-content, .mh-exercise, .mh-landing, .mh-slot .jupyter-widgets"
 
 
 def wait_http(url: str, timeout: float = 120) -> None:

@@ -36,7 +36,8 @@ from test_browser import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402
 from mhkurs.bank.loader import REPO_ROOT  # noqa: E402
 from mhkurs.cli import LANDING, build_site, site_pages, voila_command, voila_env  # noqa: E402
 
-READY = ".mh-content, .mh-exercise, .mh-landing, .mh-floor"
+# a widget drawn by Voila's front end (reading text is in the HTML from the start: it does not count)
+READY = ".jupyter-widgets.mh-content, .mh-exercise, .mh-landing, .mh-floor, .mh-slot .jupyter-widgets"
 # Records, in the page itself, when the first course widget became visible (ms since navigation).
 MARK_READY = """
 (() => {

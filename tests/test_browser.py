@@ -105,6 +105,10 @@ def wait_for_widgets(page) -> None:
     page.wait_for_selector(".mh-content, .mh-exercise, .mh-landing", state="attached")
     page.wait_for_function("() => !document.querySelector('#loading') || "
                            "getComputedStyle(document.querySelector('#loading')).display === 'none'")
+    # every widget output has its widget drawn (reading text is in the HTML from the start), and on the landing
+    # page the learner's progress (read from their record) has taken the plain course map's place
+    page.wait_for_function("() => [...document.querySelectorAll('.mh-slot')].every(s => s.querySelector('.jupyter-widgets'))"
+                           " && (!document.querySelector('.mh-course-map') || document.querySelector('.mh-course-map').hidden)")
 
 
 def test_landing_to_module_and_play_a_court_case_to_its_debrief(page, server):

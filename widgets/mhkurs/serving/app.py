@@ -16,9 +16,14 @@ from pathlib import Path
 
 from tornado.ioloop import PeriodicCallback
 from traitlets import Bool, Float, Int
+from jupyter_server.base.handlers import FileFindHandler
+from jupyter_server.utils import url_path_join
 from voila.app import Voila
+from voila.static_file_handler import MultiStaticFileHandler, TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
+from .assets import (VERSIONED_STATIC, LabextensionHandler, TemplateAssetHandler, VersionedStaticHandler,
+                     static_digest)
 from .gate import KERNEL_MIB, KernelGate, Limits
 
 OVERLOAD_PAGE = Path(__file__).with_name("overload.html")
@@ -118,7 +123,21 @@ class CourseVoila(Voila):
                       unconnected_timeout=self.unconnected_timeout, retry_after=self.retry_after)
 
     def init_settings(self):
+        # The main bundle's URL carries a digest of its files, so browsers may keep it (mhkurs.serving.assets).
+        self.static_digest = static_digest(self.static_paths)
+        user_hook = self.voila_configuration.page_config_hook
+
+        def page_config_hook(page_config, **kwargs):
+            if user_hook:
+                page_config = user_hook(page_config, **kwargs)
+            page_config["fullStaticUrl"] = url_path_join(kwargs["base_url"], VERSIONED_STATIC + self.static_digest)
+            return page_config
+
+        self.voila_configuration.page_config_hook = page_config_hook
         settings = super().init_settings()
+        # gzip: tornado adds its GZipContentEncoding transform only when the Application is constructed with
+        # this setting; Voila's tornado_settings are applied after construction and cannot turn it on.
+        settings["compress_response"] = True
         self.gate = KernelGate(self.limits())
         self.log.info("mhkurs: at most %d live kernels, %d per client; unused kernels shut down after %.0f s",
                       self.gate.limits.max_kernels, self.gate.limits.per_client, self.gate.limits.unconnected_timeout)
@@ -152,8 +171,15 @@ class CourseVoila(Voila):
         return settings
 
     def init_handlers(self):
-        return [(route, GatedVoilaHandler, *rest) if handler is TornadoVoilaHandler else (route, handler, *rest)
-                for route, handler, *rest in super().init_handlers()]
+        replace = {TornadoVoilaHandler: GatedVoilaHandler, TemplateStaticFileHandler: TemplateAssetHandler,
+                   FileFindHandler: LabextensionHandler}
+        out = []
+        for route, handler, *rest in super().init_handlers():
+            if handler is MultiStaticFileHandler and route.endswith("/voila/static/(.*)"):
+                versioned = url_path_join(self.server_url, VERSIONED_STATIC + self.static_digest + "/(.*)")
+                out.append((versioned, VersionedStaticHandler, *rest))
+            out.append((route, replace.get(handler, handler), *rest))
+        return out
 
     async def _cull_unused(self) -> None:
         km = self.kernel_manager

@@ -7,9 +7,10 @@ server (round robin) and the answer sets ``mhkurs_replica`` to the server that a
 requests with the cookie go to that server. If that server is gone, the request is sent on to the
 others and the cookie is set anew (the learner reloads the page and goes on; the record is theirs).
 
-Standalone Voila neither compresses nor sets cache headers on its front end (about 5 MB of
-JavaScript, uncompressed): nginx gzips it, and files whose URL carries a content hash (``?v=`` or a
-hash in the file name) are cached by the browser for a year.
+The course server (``mhkurs.serving.app``) gzips and sets these cache headers itself since issue 18;
+nginx keeps doing both, for servers started otherwise: it gzips what arrives uncompressed, and files
+whose URL carries a content hash (``?v=``, the main bundle's ``/voila/static/_/<digest>/``, or a hash in
+the file name) are cached by the browser for a year.
 """
 
 from __future__ import annotations
@@ -65,10 +66,12 @@ http {{
 {by_addr}
         default "";
     }}
-    # Front-end files whose URL carries a content hash are kept by the browser for a year.
+    # Front-end files whose URL carries a content hash are kept by the browser for a year: ?v=<hash>, Voila's
+    # main bundle under the course server's /voila/static/_/<digest>/, or a hash in the file name.
     map $request_uri $mhkurs_cache {{
         "~[?&]v=" "public, max-age=31536000, immutable";
-        "~/[^/?]*[0-9a-f]{{16,}}[^/?]*\\.(js|css|woff2?)($|\\?)" "public, max-age=31536000, immutable";
+        "~/voila/static/_/[0-9a-f]+/" "public, max-age=31536000, immutable";
+        "~/[^/?]*[._-][0-9a-f]{{8,}}\\.(js|css|woff2?|ttf|eot|svg)($|\\?)" "public, max-age=31536000, immutable";
         default "public, max-age=600";
     }}
 {upstreams}

@@ -11,6 +11,7 @@ from .navigator_view import show_navigator
 from .print_views import show_certificate, show_field_card
 from .progress_view import show_progress
 from .quiz_view import show_quiz
+from .reading import show_course_map
 from .refresher_view import show_refresher
 from .scenario_view import show_case
 from .spotter_view import show_spotter
@@ -21,4 +22,5 @@ __all__ = [
     "show_navigator", "show_progress", "show_quiz", "show_rights", "show_sources", "show_spotter",
     "show_course_test", "show_certificate", "show_field_card", "show_refresher",
     "show_conversation", "show_example_questions", "show_question_choice",
+    "show_course_map",
 ]

@@ -7,15 +7,14 @@ import ipywidgets as w
 from ..bank import get_bank
 from ..logic import conversation
 from .common import box, bullet_list, button, record, t, verdict
+from .reading import Reading, reading
 
 
-def _html(parts: list[str]) -> w.HTML:
-    out = w.HTML("".join(parts))
-    out.add_class("mh-content")
-    return out
+def _html(parts: list[str]) -> Reading:
+    return reading(parts)  # reading text: sent with the page (mhkurs.ui.reading)
 
 
-def show_conversation(*topics: str) -> w.HTML:
+def show_conversation(*topics: str) -> Reading:
     """The teaching points of one or more topics, each under its heading (one topic alone: under the notebook's
     section heading), with the reason where the bank has one."""
     bank = get_bank()
@@ -30,7 +29,7 @@ def show_conversation(*topics: str) -> w.HTML:
     return _html(parts)
 
 
-def show_example_questions() -> w.HTML:
+def show_example_questions() -> Reading:
     """The open example questions, each with follow-up questions that can shed light on exploitation."""
     bank = get_bank()
     parts = ["<p>Begynn åpent, og følg opp med de konkrete spørsmålene der de passer.</p><ul class='mh-examples'>"]

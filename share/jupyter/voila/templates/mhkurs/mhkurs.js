@@ -232,11 +232,42 @@
     if (shell && main && shell.parentElement !== main) main.appendChild(shell);
   }
 
+  /* The landing page is sent with a plain map of the course (links, no progress), readable before any script
+     and without JavaScript. Once the learner's record is read, the same map with their progress takes its place;
+     both change in the same frame, so nothing on screen moves. */
+  function swapCourseMap() {
+    var map = document.querySelector(".mh-course-map");
+    if (!map || map.hidden) return;
+    if (document.querySelector(".mh-landing .mh-landing-progress")) {
+      map.hidden = true;
+      var cell = map.closest(".jp-Cell");
+      if (cell) cell.hidden = true;
+    }
+  }
+
+  /* A module page is sent with its menu (links, no states), readable without JavaScript. A hidden widget
+     (.mh-menu-live) holds the same menu with each module's state from the learner's record, kept current by
+     the kernel: copy it into the visible menu, keeping the menu open or closed as the learner left it. */
+  function syncModuleMenu() {
+    var live = document.querySelector(".mh-menu-live .mh-frame-nav");
+    if (!live) return;
+    var nav = [].slice.call(document.querySelectorAll(".mh-frame-nav")).filter(function (n) {
+      return !n.closest(".mh-menu-live");
+    })[0];
+    if (!nav || nav.getAttribute("data-mh-synced") === live.innerHTML) return;
+    var before = nav.querySelector("details");
+    var open = before && before.open;
+    nav.innerHTML = live.innerHTML;
+    nav.setAttribute("data-mh-synced", live.innerHTML);
+    var after = nav.querySelector("details");
+    if (after) after.open = !!open;
+  }
+
   function start() {
     fixAria(document.body);
     window.addEventListener("load", function () { fixAria(document.body); });
     adoptShell();
-    new MutationObserver(function (m) { adoptShell(); onMutations(m); }).observe(document.body, {
+    new MutationObserver(function (m) { adoptShell(); swapCourseMap(); syncModuleMenu(); onMutations(m); }).observe(document.body, {
       childList: true, subtree: true, attributes: true, attributeFilter: ["class"]
     });
     var reload = document.getElementById("mh-conn-reload");
