@@ -1,9 +1,9 @@
 """A graded assignment answered by clicking in a real JupyterLab page (Debian's chromium).
 
-The released notebook is opened in JupyterLab as a trainee opens it: Run All Cells shows the
-buttons, a click on an option and on a checkbox writes the answer file beside the notebook, a
-stray «d d» does not delete an answer cell, and after saving and reloading the page the buttons
-show what was clicked. The grading of clicked answers is tested in ``test_assessments.py``.
+The released notebook is opened in JupyterLab (and once in Notebook 7, 390 px wide) as a trainee
+opens it: Run All Cells shows the buttons, a click on an option and on a checkbox writes the answer
+file beside the notebook, a stray «d d» does not delete an answer cell, and after saving and
+reloading the page the buttons show what was clicked. The grading of clicked answers is tested in ``test_assessments.py``.
 """
 
 from __future__ import annotations
@@ -76,8 +76,9 @@ def lab(tmp_path_factory):
         log.close()
 
 
-def _run_all(page) -> None:
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
+def _run_all(page, lab_ui: bool = True) -> None:
+    if lab_ui:  # Notebook 7 has no execution indicator; cells run all the same once queued
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
     # JupyterLab 4.6 may ask once which kernel to use (already chosen: Python 3): accept it.
@@ -143,5 +144,23 @@ def test_clicking_in_jupyterlab_saves_the_answer_and_shows_it_after_a_reload(lab
             checked = page.evaluate(
                 "document.querySelector('.mhkurs-valg input:checked')?.closest('label')?.textContent")
             assert checked.strip().startswith("B –")
+        finally:
+            browser.close()
+
+
+def test_clicking_in_notebook_7_saves_the_answer(lab):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 844})  # Notebook 7 on a phone
+            page.goto(lab["url"].replace("/lab/tree/", "/notebooks/"))
+            page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
+            _run_all(page, lab_ui=False)
+            second = page.locator(".mhkurs-valg").nth(1)  # question 2
+            second.scroll_into_view_if_needed()
+            second.locator("label", has_text="C –").click()
+            assert _answer_file(lab["folder"], {"g-smugling-ankomst": ["C"]})["svar"]["g-smugling-ankomst"] == ["C"]
         finally:
             browser.close()
