@@ -77,21 +77,27 @@ def lab(tmp_path_factory):
 
 
 def _run_all(page, lab_ui: bool = True) -> None:
+    """Run → Run All Cells, until the helper cell has run (a busy machine may need a second try:
+    JupyterLab can take the first click before its kernel session is ready, or ask for a kernel)."""
     if lab_ui:  # Notebook 7 has no execution indicator; cells run all the same once queued
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-    # JupyterLab 4.6 may ask once which kernel to use (already chosen: Python 3): accept it.
-    try:
-        page.wait_for_selector(".jp-Dialog button.jp-mod-accept", timeout=5_000)
-        page.locator(".jp-Dialog button.jp-mod-accept").click()
-    except Exception:  # noqa: BLE001 - no dialog: nothing to accept
-        pass
-    try:
-        page.wait_for_function("document.querySelectorAll('.mhkurs-valg').length >= 12", timeout=180_000)
-    except Exception:
-        page.screenshot(path=os.environ.get("MHKURS_SHOT", "/tmp/mhkurs-lab-failure.png"))
-        raise
+    ran = "[...document.querySelectorAll('.jp-OutputArea-output')].some(e => e.textContent.includes('Klar. Gå videre'))"
+    for attempt in range(3):
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        try:
+            page.wait_for_selector(".jp-Dialog button.jp-mod-accept", timeout=5_000)
+            page.locator(".jp-Dialog button.jp-mod-accept").click()  # «Select Kernel»: Python 3 is chosen
+        except Exception:  # noqa: BLE001 - no dialog: nothing to accept
+            pass
+        try:
+            page.wait_for_function(ran, timeout=60_000)
+            break
+        except Exception:  # noqa: BLE001 - not started: try the menu again
+            if attempt == 2:
+                page.screenshot(path=os.environ.get("MHKURS_SHOT", "/tmp/mhkurs-lab-failure.png"))
+                raise
+    page.wait_for_function("document.querySelectorAll('.mhkurs-valg').length >= 12", timeout=180_000)
 
 
 def _answer_file(folder: Path, wanted: dict) -> dict:
