@@ -60,7 +60,27 @@ c.Autograde.exclude_overwriting = {
               if os.path.isdir(os.path.join(c.CourseDirectory.root, "source")) else [])
 }
 
-# Hand-in as files (no JupyterHub exchange): `nbgrader zip_collect <assignment>` reads the files
-# (or zip files of them) put in downloaded/<assignment>/archive/, named <student id>_<notebook>.ipynb,
-# for example ola.nordmann_a1-begreper.ipynb. Student ids must not contain "_".
+# Hand-in as files (no JupyterHub exchange): `mhkurs collect <assignment>` reads the files (or zip
+# files of them) put in downloaded/<assignment>/archive/, named <student id>_<notebook>.ipynb, for
+# example ola.nordmann_a1-begreper.ipynb, and names every file that does not match before it
+# collects anything. nbgrader's own `zip_collect` uses this pattern but only warns about mismatches.
 c.FileNameCollectorPlugin.named_regexp = r".*/(?P<student_id>[^/_]+)_(?P<file_id>[^/_]+\.ipynb)$"
+
+# Grading: a test or task cell a learner deleted is put back before grading, so the answer is still
+# graded (nbgrader's default would give the question 0 without running it). Answers stay in the
+# learner's answer cell or answer file, which are not restored.
+from mhkurs.grading.quiet import QuietOverwriteCells, filter_warnings  # noqa: E402
+
+c.OverwriteCells.add_missing_cells = True
+# Quiet runs: no "checksum has changed" warning for every test cell of every submission (expected:
+# the released test cells lack their hidden part; `mhkurs audit` lists real edits), no SQLAlchemy
+# autoflush warnings from nbgrader's gradebook code.
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput", "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec", QuietOverwriteCells, "nbgrader.preprocessors.CheckCellMetadata",
+]
+filter_warnings()
+
+# Hand-in through JupyterHub: nbgrader's exchange folder. nbgrader's default is
+# /usr/local/share/nbgrader/exchange; set your own here if it differs, e.g.
+# c.Exchange.root = "/srv/nbgrader/exchange"

@@ -279,6 +279,8 @@ def test_a_simulated_class_from_autograde_to_exported_grades(course):
     assert auto.returncode == 1
     assert f"There was an error processing assignment '{a}' for student '{bad}'" in log
     assert "Timeout waiting for execute reply (10s)" in log  # the looping submission was cut off
+    # Quiet for what is expected: no checksum warning per test cell, no SQLAlchemy warnings.
+    assert "checksum" not in log and "SAWarning" not in log, log
     graded = {p.parent.parent.name for p in (course / "autograded").glob(f"*/{a}/{a}.ipynb")}
     assert graded == {s.student for s in subs} - {bad}
 
@@ -297,8 +299,16 @@ def test_a_simulated_class_from_autograde_to_exported_grades(course):
     tampered = next(s for s in subs if s.kind == "tampered")
     assert {(f.student, f.cell) for f in findings if f.problem == "edited"} == {
         (tampered.student, c) for c in tampered.tampered_cells}
-    assert [(f.student, f.problem) for f in findings if f.problem not in ("edited",)] == [
-        (tampered.student, "points"), (bad, "unreadable"), (bad, "not-autograded")]
+    deleted = next(s for s in subs if s.kind == "deleted")
+    assert [(f.student, f.problem) for f in findings if f.problem not in ("edited", "unreadable-answer")] == [
+        (tampered.student, "points"), (bad, "unreadable"), (bad, "not-autograded"),
+        (deleted.student, "deleted"), (deleted.student, "deleted")]
+    assert {f.cell for f in findings if f.problem == "deleted"} == set(deleted.tampered_cells)
+    # Answers that cannot be read are named per question, with the learner's Norwegian reason.
+    fmt = next(s for s in subs if s.kind == "format")
+    unreadable = [f for f in findings if f.problem == "unreadable-answer"]
+    assert {f.student for f in unreadable} == {fmt.student} and len(unreadable) >= 3
+    assert any("«Bergen» kan ikke leses" in f.detail for f in unreadable)
 
     # Autograded scores: exactly what each simulated learner earned.
     from nbgrader.api import Gradebook

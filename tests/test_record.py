@@ -528,15 +528,88 @@ def test_resumable_views_are_rebuilt_from_the_saved_state(live):
 
 
 def test_views_can_follow_the_record_by_module(live):
-    from mhkurs.logic.progress import Progress
     from mhkurs.ui.common import on_record
+    from mhkurs.ui.frame import module_state
 
     seen = []
     on_record(seen.append)
-    assert seen == [] and Progress().module("m02-smugling") == {}
+    assert seen == [] and module_state("m02-smugling").done == 0
     live.current().connect()
     assert "m02-smugling" in seen
     seen.clear()
     live.current().result("m02-smugling", "classifier", "*", 3, 4, answered=4, items=4)
     assert "m02-smugling" in seen
-    assert Progress().module("m02-smugling") == {"classifier:*": {"score": 3, "max": 4}}
+    state = module_state("m02-smugling")
+    assert (state.done, state.score, state.max_score) == (1, 3, 4) and state.label.startswith("◐ Påbegynt: 1 av")
+
+
+def test_the_module_menu_shows_each_module_state_from_the_record_live(live, bank):
+    header = ui.show_module_header("m02-smugling")
+    assert "mh-state" not in header.value  # no states before the learner's record is read (never stale ones)
+    rec = live.current()
+    rec.connect()
+    assert header.value.count("○ Ikke startet") == len(bank.all("modules"))
+    for st in rules.module_status(bank, rec.data(), "m01-hva-er-menneskehandel"):
+        rec.result("m01-hva-er-menneskehandel", st.kind, st.ref, 1, 1)
+    rec.result("m02-smugling", "classifier", "*", 3, 4, answered=4, items=4)
+    assert "Modul 1: Hva er menneskehandel?</a> <span class='mh-state'>✔ Fullført" in header.value
+    assert "◐ Påbegynt: 1 av 3 øvelser" in header.value and "(du er i modul 2 av 9, 1 fullført)" in header.value
+
+
+def test_classifier_and_spotter_resume_with_the_answers_given(live, bank):
+    from mhkurs.logic import classifier, spotter
+
+    live.current().connect()
+    ids = ["k-smugling", "k-vold-naere"]
+    view = ui.show_classifier(ids, module="m02-smugling")
+    first = next(x for x in walk(view) if isinstance(x, w.RadioButtons))
+    first.value = first.options[2][1]
+    again = ui.show_classifier(ids, module="m02-smugling")  # the page reloaded
+    picks = [x for x in walk(again) if isinstance(x, w.RadioButtons)]
+    assert picks[0].value == first.value and picks[0].disabled and picks[1].value is None
+    assert html(again).count("mh-verdict") == 1  # the feedback is back, for the answered situation only
+    entry = live.current().data()["exercises"]["m02-smugling"]["classifier:*"]
+    assert entry["attempts"] == 1 and not entry["done"]  # restoring is not another attempt
+    buttons(again, "Prøv igjen")[0].click()
+    assert all(p.value is None for p in picks)
+    assert ui.show_classifier(ids, module="m02-smugling") and classifier.restore(bank, ids, live.load_state(
+        "m02-smugling", "classifier:*")) == {}
+
+    case = "bygg-container"
+    view = ui.show_spotter(case, module="m03-arbeidsliv")
+    boxes = [x for x in walk(view) if isinstance(x, w.Checkbox)]
+    boxes[0].value = True
+    mid = ui.show_spotter(case, module="m03-arbeidsliv")  # marked, not yet checked
+    assert [x.value for x in walk(mid) if isinstance(x, w.Checkbox)][:2] == [True, False] and "mh-verdict" not in html(mid)
+    buttons(mid, "Sjekk svarene")[0].click()
+    done = ui.show_spotter(case, module="m03-arbeidsliv")
+    marks = [x for x in walk(done) if isinstance(x, w.Checkbox)]
+    assert marks[0].value and all(x.disabled for x in marks) and "mh-verdict" in html(done)
+    assert live.current().data()["exercises"]["m03-arbeidsliv"]["spotter:bygg-container"]["attempts"] == 1
+
+
+def test_saved_states_that_no_longer_fit_are_dropped(bank):
+    from mhkurs.logic import classifier, spotter
+
+    ids = ["k-smugling", "k-vold-naere"]
+    cls = classifier.classes(bank)[0].id
+    assert classifier.restore(bank, ids, {"answers": {"k-smugling": cls, "k-vold-naere": "no-such-class",
+                                                      "k-removed": cls}}) == {"k-smugling": cls}
+    assert classifier.restore(bank, ids, None) == {} and classifier.restore(bank, ids, {"answers": []}) == {}
+    offered = [i.id for i in spotter.options(bank, "bygg-container")]
+    marks, checked = spotter.restore(bank, "bygg-container", {"marked": [offered[0], "gone", 3], "checked": True})
+    assert marks == {offered[0]} and checked
+    assert spotter.restore(bank, "bygg-container", {"marked": ["gone"], "checked": True}) == (set(), False)
+    assert spotter.restore(bank, "bygg-container", spotter.state({offered[1]}, False)) == ({offered[1]}, False)
+
+
+def test_spotter_grades_all_some_none(bank):
+    from mhkurs.logic import spotter
+
+    case = bank.case("bygg-container")
+    present = list(case.indicators)
+    other = next(i.id for i in spotter.options(bank, case.id) if i.id not in present)
+    assert spotter.check(bank, case.id, present).grade == "all"
+    assert spotter.check(bank, case.id, present + [other]).grade == "some"
+    assert spotter.check(bank, case.id, present[:1]).grade == "some"
+    assert spotter.check(bank, case.id, [other]).grade == "none"

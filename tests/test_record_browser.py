@@ -57,7 +57,7 @@ def open_page(context, url):
 
 
 def answer_quiz(page) -> None:
-    quiz = page.locator(".mh-exercise").filter(has=page.get_by_role("heading", name="Test deg selv", exact=True))
+    quiz = page.locator(".mh-quiz")
     for group in quiz.locator(".widget-radio-box").all():
         group.locator("input").first.check()
     for group in quiz.locator(".widget-vbox:has(> .widget-checkbox)").all():
@@ -82,8 +82,7 @@ def test_two_learners_on_one_hosted_server_keep_their_own_record(hosted, chromiu
     scenario = page.locator(".mh-scenario").filter(has=page.get_by_role("heading", name="Sak: Falskt pass ved innreise"))
     scenario.locator(".mh-chosen", has_text=FIRST_CHOICE).wait_for()  # the case resumes with the path so far
     assert scenario.get_by_role("button", name=SECOND_CHOICE).is_visible()
-    assert "Poeng:" in page.locator(".mh-exercise").filter(
-        has=page.get_by_role("heading", name="Test deg selv", exact=True)).inner_text()
+    assert "Poeng:" in page.locator(".mh-quiz").inner_text()
 
     landing = open_page(anna, f"{base}/voila/render/course/index.ipynb")
     text = landing.locator(".mh-landing").inner_text()
@@ -189,3 +188,59 @@ def test_the_certificate_shows_the_name_typed_and_prints(hosted, chromium):
 
     assert course_version(bank) in text
     assert "Skriv ut" not in text and "Navnet ditt" not in text
+
+
+M3 = "modules/03-arbeidsliv.ipynb"
+
+
+def start_local(tmp_path_factory, home):
+    """Voila as `scripts/serve` runs it on 127.0.0.1: the record in the home folder (HOME is a temporary one).
+    Without the kernel pool, to start quickly (the record is read when the page connects either way)."""
+    from test_browser import TEST_LIMITS
+
+    return start_voila(tmp_path_factory, limits=TEST_LIMITS + ["--VoilaConfiguration.preheat_kernel=False"],
+                       MHKURS_RECORD="file", MHKURS_PROGRESS_FILE=None, MHKURS_RECORD_FILE=None, HOME=str(home))
+
+
+def test_at_home_the_record_is_in_the_home_folder_and_classifier_and_spotter_resume(tmp_path_factory, chromium):
+    home = tmp_path_factory.mktemp("home")
+    proc, base, _log = start_local(tmp_path_factory, home)
+    try:
+        ctx = chromium.new_context()
+        page = open_page(ctx, f"{base}/voila/render/{M3}")
+        classifier = page.locator(".mh-exercise").filter(
+            has=page.get_by_role("heading", name="Hva slags sak er dette?", exact=True))
+        groups = classifier.get_by_role("radiogroup")
+        for i in range(groups.count()):
+            groups.nth(i).get_by_role("radio").first.check()
+            classifier.locator(".mh-verdict").nth(i).wait_for()
+        spotter = page.locator(".mh-exercise").filter(has_text="Marker indikatorene")
+        spotter.get_by_role("checkbox").first.check()
+        spotter.get_by_role("button", name="Sjekk svarene").click()
+        spotter.locator(".mh-verdict").wait_for()
+        menu = page.get_by_role("navigation", name="Kursets moduler")
+        menu.locator("li", has_text="Modul 3:").get_by_text("◐ Påbegynt: 2 av 5 øvelser").wait_for(state="attached")
+
+        saved = json.loads((home / ".mhkurs" / "record.json").read_text(encoding="utf-8"))
+        assert {"classifier:*", "spotter:bygg-container"} <= set(saved["exercises"]["m03-arbeidsliv"])
+
+        page.reload()
+        wait_for_widgets(page)
+        page.locator(".mh-waiting").first.wait_for(state="detached")
+        classifier.locator(".mh-verdict").nth(groups.count() - 1).wait_for()  # every answer is back with its feedback
+        assert groups.evaluate_all("gs => gs.map(g => !!g.querySelector('input:checked'))") == [True] * groups.count()
+        spotter.locator(".mh-verdict").wait_for()
+        assert spotter.get_by_role("checkbox").first.is_checked() and spotter.get_by_role("checkbox").first.is_disabled()
+        ctx.close()
+    finally:
+        stop(proc)
+
+    proc, base, _log = start_local(tmp_path_factory, home)  # served again another day: the record is still there
+    try:
+        ctx = chromium.new_context()  # even another browser: at home the record is in the home folder
+        landing = open_page(ctx, f"{base}/voila/render/course/index.ipynb")
+        landing.get_by_text("Fremdrift: 2 av 5 øvelser gjort.").wait_for()
+        assert str(home / ".mhkurs" / "record.json") in landing.locator(".mh-my-data").inner_text()
+        ctx.close()
+    finally:
+        stop(proc)

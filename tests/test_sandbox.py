@@ -204,4 +204,10 @@ def test_attackers_get_nothing_and_honest_learners_are_graded_as_without_sandbox
     audit = run(course, "audit", a, "--course", str(course), tool="mhkurs")
     assert audit.returncode == 1
     assert all(s.student in audit.stdout for s in attackers)
-    assert not any(s.student in audit.stdout for s in honest)
+    # Honest learners are never named as attackers; the format learner only for answers that cannot be read.
+    assert [s.kind for s in honest if s.student in audit.stdout] == ["format"]
+    fmt = next(s.student for s in honest if s.kind == "format")
+    lines = audit.stdout.splitlines()
+    mine = lines[lines.index(fmt) + 1:]
+    mine = mine[: next((i for i, ln in enumerate(mine) if not ln.startswith("  ")), len(mine))]
+    assert mine and all("unreadable-answer" in ln for ln in mine), mine

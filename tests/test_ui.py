@@ -300,3 +300,10 @@ def test_myths_resume_from_a_saved_state():
     again = show_myths(state=saved[-1])
     assert buttons(again, "Fakta")[2].disabled and not buttons(again, "Fakta")[0].disabled
     assert "Besvart: 1 av" in text(again)
+
+
+def test_a_quiz_question_says_how_to_answer_once():
+    view = show_quiz(ids=["q-formaal", "q-tre-elementer"])
+    said = text(view).lower()
+    assert said.count("velg alle som passer") == 1  # the prompt says it; the view adds no second hint
+    assert "(velg ett svar)" in said

@@ -20,7 +20,22 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 STATEMENT = "course/tilgjengelighet.ipynb"  # the accessibility statement (tilgjengelighetserklæring)
 
 
+def local_course() -> Path | None:
+    """The copy of the course a command is run in (its root or its assessments/ folder), if any."""
+    for base in (Path.cwd(), Path.cwd().parent):
+        if (base / "course" / "content").is_dir() and (base / "assessments" / "nbgrader_config.py").is_file():
+            return base
+    return None
+
+
+def content_here(content: str | None) -> str | None:
+    """--content, else $MHKURS_CONTENT, else the content bank of the course copy the command is run in."""
+    base = local_course()
+    return content or os.environ.get("MHKURS_CONTENT") or (str(base / "course" / "content") if base else None)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
+    args.content = content_here(args.content)
     try:
         bank = load_bank(args.content)
     except BankError as exc:
@@ -242,11 +257,12 @@ def cmd_assessments(args: argparse.Namespace) -> int:
     from .assess import build as assess
 
     try:
-        bank = load_bank(args.content)
+        bank = load_bank(content_here(args.content))
     except BankError as exc:
         print(f"mhkurs assessments: the content bank is invalid.\n{exc}", file=sys.stderr)
         return 1
-    target = Path(args.out) if args.out else assess.SOURCE_DIR
+    here = local_course()
+    target = Path(args.out) if args.out else (here / "assessments" / "source" if here else assess.SOURCE_DIR)
     if args.check:
         problems = assess.check_sources(bank, target)
         if problems:
@@ -265,7 +281,9 @@ def cmd_assessments(args: argparse.Namespace) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     from .assess.audit import audit
+    from .grading.commands import default_course
 
+    args.course = args.course or default_course()
     try:
         students, findings = audit(args.course, args.assignment)
     except FileNotFoundError as exc:
@@ -274,12 +292,18 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from .grading.findings import check_assignment  # code in answer cells, what the sandbox stopped
 
     findings = [*findings, *(f for f in check_assignment(args.course, args.assignment) if f.problem != "not-autograded")]
-    flagged = sorted({f.student for f in findings})
-    for f in findings:
-        print(f"  - {f}")
-    print(f"mhkurs audit: {args.assignment}: {len(students)} submission(s), "
+    findings.sort(key=lambda f: f.student)  # per student, in the order found
+    flagged = sorted({f.student for f in findings} & set(students))
+    absent = sorted({f.student for f in findings} - set(students))
+    for student in sorted({f.student for f in findings}):
+        print(student)
+        for f in findings:
+            if f.student == student:
+                print(f"  - {str(f).split(' / ', 1)[-1] if ' / ' in str(f) else f}")
+    print(f"mhkurs audit: {args.assignment} in {Path(args.course).resolve()}: {len(students)} submission(s), "
           f"{len(students) - len(flagged)} clean, {len(flagged)} with findings"
-          + (f" ({', '.join(flagged)})" if flagged else ""))
+          + (f" ({', '.join(flagged)})" if flagged else "")
+          + (f"; not handed in: {', '.join(absent)}" if absent else ""))
     return 1 if findings else 0
 
 
@@ -358,7 +382,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     aud = sub.add_parser("audit", help="report unreadable, missing and tampered submissions of an nbgrader assignment")
     aud.add_argument("assignment")
-    aud.add_argument("--course", default=str(REPO_ROOT / "assessments"), help="nbgrader course folder")
+    aud.add_argument("--course", default=None, help="nbgrader course folder (default: the current folder if it holds nbgrader_config.py, else assessments/)")
     aud.set_defaults(func=cmd_audit)
 
     hb = sub.add_parser("hub", help="start JupyterHub locally for a trial class (prints the address and trial accounts)")

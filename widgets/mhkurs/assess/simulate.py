@@ -12,7 +12,10 @@ cell and the points), ``invalid_json`` (not a notebook at all), ``raises``
 (answer cells that raise), ``loops`` (an answer cell that never ends), ``clicked``
 (answers clicked: the answer file beside the notebook holds them, half right, while the
 answer cells hold other letters typed earlier; one answer cell turned into Markdown by a
-stray key and one deleted), ``bad_file`` (typed answers right, and a broken answer file).
+stray key and one deleted), ``bad_file`` (typed answers right, and a broken answer file),
+``deleted`` (every answer typed right, then the test cell of the first question and
+the answer cell of the second deleted: nbgrader puts the test cell back, so only
+the second question is lost).
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from nbformat.notebooknode import NotebookNode
 from ..bank import Bank
 
 KINDS = ("correct", "wrong", "partial", "empty", "format", "tampered", "invalid_json", "raises", "loops",
-         "clicked", "bad_file")
+         "clicked", "bad_file", "deleted")
 
 _ANSWER = re.compile(r'^(svar_\d+) = ""$', re.M)
 
@@ -179,6 +182,14 @@ def simulate(bank: Bank, release_text: str, student: str, kind: str) -> Submissi
                 cell.source = "while True:\n    pass\n" + cell.source  # never reaches the answer
             else:
                 expected += q.points
+    elif kind == "deleted":
+        for q in qs:
+            _set_answer(nb, q, json.dumps("".join(q.right)))
+            expected += q.points
+        gone = {nb.cells[qs[0].test_cell].id, nb.cells[qs[1].answer_cell].id}
+        expected -= qs[1].points
+        tampered.extend(sorted(gone))
+        nb.cells = [c for c in nb.cells if c.get("id") not in gone]
     elif kind in ("clicked", "bad_file"):
         assignment = nb.metadata.get("mhkurs", {}).get("assignment") or _assignment_of(nb)
         name = ANSWER_FILE.format(assignment=assignment)

@@ -1,4 +1,4 @@
-"""``mhkurs autograde`` and ``mhkurs report`` (registered by ``mhkurs.cli``)."""
+"""``mhkurs autograde``, ``report``, ``collect`` and ``export`` (registered by ``mhkurs.cli``)."""
 
 from __future__ import annotations
 
@@ -60,6 +60,59 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_collect(args: argparse.Namespace) -> int:
+    from . import collect as col
+
+    course = Path(args.course or default_course()).resolve()
+    try:
+        result, problems = col.collect(course, args.assignment, replace=args.replace)
+    except col.CollectError as exc:
+        print(f"mhkurs collect: {exc}", file=sys.stderr)
+        return 2
+    archive = course / "downloaded" / args.assignment / "archive"
+    if problems:
+        print(f"mhkurs collect: {args.assignment}: nothing was collected; {len(problems)} file(s) in {archive} "
+              "must be renamed or removed first:", file=sys.stderr)
+        for p in problems:
+            print(f"  - {p}", file=sys.stderr)
+        print(f"Rename them (or ask the learners to hand in again) and run `mhkurs collect {args.assignment}` again.",
+              file=sys.stderr)
+        return 1
+    print(f"mhkurs collect: {args.assignment}: {len(result.collected)} collected, {len(result.unchanged)} unchanged, "
+          f"{len(result.replaced)} replaced, {len(result.kept)} not replaced (into {course / 'submitted'})")
+    for student, aside in result.replaced:
+        print(f"  - {student}: replaced by the new file; the earlier hand-in was moved to {aside}")
+    if result.kept:
+        print(f"  - handed in a different file than the one collected earlier (not replaced): {', '.join(result.kept)}")
+        print(f"    To take the new files: `mhkurs collect {args.assignment} --replace` (the earlier hand-ins are "
+              "moved aside, not deleted); to keep the earlier ones, remove the new files from the archive folder.")
+        return 1
+    print(f"  next: `mhkurs autograde {args.assignment}`")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    import subprocess
+
+    from .export import DEFAULT_FILE
+    from .parallel import _env, nbgrader_bin
+
+    course = Path(args.course or default_course()).resolve()
+    out = Path(args.to or course / DEFAULT_FILE).resolve()
+    cmd = [nbgrader_bin(), "export", "--exporter=mhkurs.grading.export.ClassListExport", f"--to={out}",
+           "--log-level=WARN"]
+    cmd += [f"--assignment={a}" for a in args.assignment or []]
+    proc = subprocess.run(cmd, cwd=course, env=_env(), capture_output=True, text=True)
+    if proc.returncode != 0 or not out.exists():
+        print(f"mhkurs export: nbgrader could not export the gradebook of {course}:\n{proc.stdout}{proc.stderr}",
+              file=sys.stderr)
+        return 1
+    with open(out, encoding="utf-8-sig") as fh:
+        learners = sum(1 for _ in fh) - 1
+    print(f"mhkurs export: wrote {out} ({learners} learner(s); semicolon-separated, Norwegian headings)")
+    return 0
+
+
 def add_commands(sub) -> None:
     ag = sub.add_parser("autograde", help="autograde an nbgrader assignment in the sandbox, several students at once")
     ag.add_argument("assignment")
@@ -74,3 +127,17 @@ def add_commands(sub) -> None:
     rp.add_argument("--course", default=None, help="nbgrader course folder (default: the current folder if it holds nbgrader_config.py, else assessments/)")
     rp.add_argument("--out", help="folder for the report (default: <course>/reports)")
     rp.set_defaults(func=cmd_report)
+
+    co = sub.add_parser("collect", help="collect file hand-ins from downloaded/<assignment>/archive/ (checks every "
+                                        "file name first; never overwrites a collected hand-in silently)")
+    co.add_argument("assignment")
+    co.add_argument("--replace", action="store_true",
+                    help="take new files of learners already collected (the earlier hand-ins are moved aside)")
+    co.add_argument("--course", default=None, help="nbgrader course folder (default: the current folder if it holds nbgrader_config.py, else assessments/)")
+    co.set_defaults(func=cmd_collect)
+
+    ex = sub.add_parser("export", help="the class list to file: id, name, hand-in time, late, points per assignment, total")
+    ex.add_argument("--assignment", action="append", help="only this assignment (repeat for several; default: all)")
+    ex.add_argument("--to", help="the file to write (default: <course>/karakterer.csv)")
+    ex.add_argument("--course", default=None, help="nbgrader course folder (default: the current folder if it holds nbgrader_config.py, else assessments/)")
+    ex.set_defaults(func=cmd_export)

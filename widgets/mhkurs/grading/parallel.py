@@ -74,6 +74,9 @@ def merge_submissions(main_db: Path, worker_db: Path, assignment: str, students:
     """
     from nbgrader.api import Gradebook, MissingEntry
 
+    from .quiet import filter_warnings
+
+    filter_warnings()  # nbgrader's add_submission warns about SQLAlchemy autoflush every time
     merged = []
     with Gradebook(f"sqlite:///{worker_db}") as wgb, Gradebook(f"sqlite:///{main_db}") as gb:
         for student in students:

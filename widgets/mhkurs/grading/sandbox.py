@@ -174,7 +174,8 @@ class SandboxKernelManager(AsyncKernelManager):
         # Always our own Python with ipykernel, whatever kernel the notebook names: a submission
         # cannot pick a kernel installed elsewhere.
         self._sandbox_spec = KernelSpec(
-            argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+                  "--IPKernelApp.log_level=CRITICAL"],  # no "Ctrl-C will not work" note per submission
             display_name="Python 3 (sandkasse)", language="python",
             interrupt_mode="message",  # a signal to bwrap would not reach the kernel
             env={}, metadata={},

@@ -53,3 +53,13 @@ def check(bank: Bank, question_id: str, class_id: str) -> ClassResult:
         explanation=q.explanation,
         distinction=_distinction(bank, chosen, right),
     )
+
+
+def restore(bank: Bank, question_ids: list[str], state: dict | None) -> dict[str, str]:
+    """The answers given (question id -> class id) from a saved state (``{"answers": {...}}``), in the
+    order of ``question_ids``; answers to questions not asked or with unknown classes are dropped."""
+    answers = state.get("answers") if isinstance(state, dict) else None
+    if not isinstance(answers, dict):
+        return {}
+    known = {c.id for c in classes(bank)}
+    return {q: answers[q] for q in question_ids if answers.get(q) in known}

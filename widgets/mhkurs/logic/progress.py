@@ -216,12 +216,9 @@ def mark_completion(data: dict, bank, now: datetime) -> bool:
     return True
 
 
-class Progress:
-    """Read-only view of this kernel's learner record in the older shape ``{exercise key: {"score", "max"}}``
-    per module (done exercises, best result), for views written against it (the page frame)."""
-
-    def module(self, module_id: str) -> dict[str, dict]:
-        from ..record import current
-
-        got = current().data()["exercises"].get(module_id, {})
-        return {k: {"score": e["best"]["score"], "max": e["best"]["max"]} for k, e in got.items() if e.get("done")}
+def module_summary(bank, data: dict, module_id: str) -> tuple[int, int, int, int]:
+    """(exercises done, exercises in the module, points, most points) of a module; points are the best
+    results of the exercises done."""
+    status = module_status(bank, data, module_id)
+    done = [s for s in status if s.done and s.best]
+    return len(done), len(status), sum(s.best.score for s in done), sum(s.best.max for s in done)

@@ -21,6 +21,13 @@ class SpotResult:
         total = len(self.hits) + len(self.misses)
         return max(0, len(self.hits) - len(self.false_alarms)), total
 
+    @property
+    def grade(self) -> str:
+        """``all``: every indicator found and nothing wrong marked; ``none``: nothing found; else ``some``."""
+        if self.hits and not self.misses and not self.false_alarms:
+            return "all"
+        return "some" if self.hits else "none"
+
 
 def options(bank: Bank, case_id: str, distractors: int | None = None, seed: int = 0) -> list[m.Indicator]:
     """The indicators offered for a case: those present plus as many others from the same categories
@@ -46,3 +53,17 @@ def check(bank: Bank, case_id: str, marked: set[str] | list[str]) -> SpotResult:
         misses=[bank.indicator(i) for i in case.indicators if i not in marked],
         false_alarms=[bank.indicator(i) for i in sorted(marked - present)],
     )
+
+
+def restore(bank: Bank, case_id: str, state: dict | None) -> tuple[set[str], bool]:
+    """The marks and whether they were checked, from a saved state (``{"marked": [...], "checked": bool}``).
+    Marks of indicators the spotter no longer offers are dropped; nothing marked is nothing checked."""
+    state = state if isinstance(state, dict) else {}
+    offered = {i.id for i in options(bank, case_id)}
+    marked = {i for i in state.get("marked") or [] if isinstance(i, str) and i in offered}
+    return marked, bool(state.get("checked")) and bool(marked)
+
+
+def state(marked, checked: bool) -> dict:
+    """The spotter's state as the learner's record keeps it."""
+    return {"marked": sorted(marked), "checked": bool(checked)}

@@ -1,16 +1,17 @@
 """The classifier: which concept fits a situation. Logic lives in ``mhkurs.logic``.
 
-A choice is final once the feedback is shown; «Prøv igjen» clears every answer for a new attempt.
+A choice is final once the feedback is shown; «Prøv igjen» clears every answer for a new attempt. The
+answers and their feedback come back when the page is reopened (the learner's record).
 """
 
 from __future__ import annotations
 
 import ipywidgets as w
 
+from .. import record as learner_record
 from ..bank import get_bank
 from ..logic import classifier
 from .common import box, button, para, record, t, verdict
-from .quiz_view import QUESTION_STYLE
 
 
 def show_classifier(question_ids: list[str] | None = None, module: str | None = None) -> w.VBox:
@@ -18,6 +19,9 @@ def show_classifier(question_ids: list[str] | None = None, module: str | None = 
     sits = [bank.question(i) for i in question_ids] if question_ids else classifier.situations(bank)
     labels = [(str(c.label), c.id) for c in classifier.classes(bank)]
     rows, results, picks = [], {}, []
+    answers: dict[str, str] = {}
+    key = learner_record.state_key(module, "classifier", "*")
+    quiet = [False]  # while the saved answers are put back: nothing is saved or recorded again
     retry = button("Prøv igjen", "Nytt forsøk: fjerner alle svarene")
     retry.disabled = True
     for n, q in enumerate(sits, 1):
@@ -30,11 +34,15 @@ def show_classifier(question_ids: list[str] | None = None, module: str | None = 
                 return
             res = classifier.check(bank, q.id, change["new"])
             results[q.id] = res.correct
+            answers[q.id] = change["new"]
             pick.disabled = True  # locked: the feedback gives the answer away
             msg = f"Du valgte {res.chosen.label}. Riktig svar er {res.right.label}. {res.explanation}"
             fb.value = verdict(res.correct, msg) + (f"<p><em>Skillet:</em> {t(res.distinction)}</p>" if res.distinction else "")
             retry.disabled = False
-            record(module, "classifier", "*", sum(results.values()), len(sits), answered=len(results), items=len(sits))
+            if not quiet[0]:
+                learner_record.save_state(module, key, {"answers": dict(answers)})
+                record(module, "classifier", "*", sum(results.values()), len(sits), answered=len(results),
+                       items=len(sits))
 
         pick.observe(on_pick, names="value")
         picks.append((pick, fb))
@@ -44,11 +52,25 @@ def show_classifier(question_ids: list[str] | None = None, module: str | None = 
 
     def on_retry(_b) -> None:
         results.clear()
+        answers.clear()
         for pick, fb in picks:
             pick.value = None
             pick.disabled = False
             fb.value = ""
         retry.disabled = True
+        learner_record.save_state(module, key, {"answers": {}})
+
+    def resume() -> None:
+        saved = classifier.restore(bank, [q.id for q in sits], learner_record.load_state(module, key))
+        quiet[0] = True
+        try:
+            for q, (pick, _fb) in zip(sits, picks):
+                if q.id in saved and q.id not in results:
+                    pick.value = saved[q.id]
+        finally:
+            quiet[0] = False
 
     retry.on_click(on_retry)
-    return box([w.HTML(QUESTION_STYLE)] + rows + [retry], title="Hva slags sak er dette?")
+    if module:
+        learner_record.on_ready(resume)
+    return box(rows + [retry], title="Hva slags sak er dette?")

@@ -9,7 +9,7 @@ import ipywidgets as w
 
 from ..bank import get_bank
 from ..bank import models as m
-from ..logic.progress import Progress, exercise_key  # noqa: F401 (views import them from here)
+from ..logic.progress import exercise_key  # noqa: F401 (views import it from here)
 
 VERDICT_CLASS = {True: "mh-good", False: "mh-bad", "god": "mh-good", "delvis": "mh-part", "svak": "mh-bad"}
 
@@ -38,6 +38,18 @@ def verdict(key, text: m.Text | str = "") -> str:
     symbol, word = VERDICT[key]
     rest = f" {t(text)}" if text else ""
     return f'<p class="mh-verdict {VERDICT_CLASS[key]}"><strong>{symbol} {word}.</strong>{rest}</p>'
+
+
+def case_name(case: m.Case) -> str:
+    """A case's title without the bank's «Konstruert:» mark."""
+    title = str(case.title)
+    return title.split(":", 1)[1].strip() if title.startswith("Konstruert:") else title
+
+
+def case_title(case: m.Case) -> str:
+    """How a case is titled on its card: «Sak: …» for a court case, «Konstruert sak: …» for a constructed one."""
+    constructed = str(case.title).startswith("Konstruert:")
+    return f"{'Konstruert sak' if constructed else 'Sak'}: {case_name(case)}"
 
 
 def bullet_list(items) -> str:

@@ -91,11 +91,23 @@ def show_case_summary(case_id: str) -> w.HTML:
 
 
 def show_module_header(module_id: str) -> w.HTML:
-    """Top of a module page: the module menu (states, previous/next) and the module's title and objectives."""
+    """Top of a module page: the module menu (previous/next, and each module's state, kept current from the
+    learner's record) and the module's title and objectives."""
+    from .. import record
+
     mod = get_bank().module(module_id)
-    return _html([module_menu(module_id), f"<h1>Modul {mod.number}: {t(mod.title)}</h1>",
-                  f"<p><strong>Beregnet tid:</strong> {mod.minutes} minutter</p>",
-                  "<p><strong>Etter modulen skal du kunne:</strong></p>", bullet_list(o.text for o in mod.objectives)])
+    rest = [f"<h1>Modul {mod.number}: {t(mod.title)}</h1>", f"<p><strong>Beregnet tid:</strong> {mod.minutes} minutter</p>",
+            "<p><strong>Etter modulen skal du kunne:</strong></p>", bullet_list(o.text for o in mod.objectives)]
+    out = _html([module_menu(module_id)] + rest)
+    rec = record.current()
+
+    def update() -> None:
+        if rec.ready:
+            out.value = "".join([module_menu(module_id, rec.data())] + rest)
+
+    rec.on_ready(update)
+    rec.on_change(update)
+    return out
 
 
 def show_sources(module_id: str) -> w.HTML:

@@ -7,7 +7,6 @@ import ipywidgets as w
 from ..bank import get_bank
 from ..logic import conversation
 from .common import box, bullet_list, button, record, t, verdict
-from .navigator_view import WRAP_CSS
 
 
 def _html(parts: list[str]) -> w.HTML:
@@ -17,7 +16,8 @@ def _html(parts: list[str]) -> w.HTML:
 
 
 def show_conversation(*topics: str) -> w.HTML:
-    """The teaching points of one or more topics, each under its heading, with the reason where the bank has one."""
+    """The teaching points of one or more topics, each under its heading (one topic alone: under the notebook's
+    section heading), with the reason where the bank has one."""
     bank = get_bank()
     parts = []
     for topic in topics:
@@ -25,7 +25,8 @@ def show_conversation(*topics: str) -> w.HTML:
         for p in conversation.points(bank, topic):
             why = f"<br><small>Hvorfor: {t(p.why)}</small>" if p.why else ""
             items.append(f"<li>{t(p.text)}{why}</li>")
-        parts.append(f"<h3>{t(conversation.TOPIC_TITLES[topic])}</h3><ul>{''.join(items)}</ul>")
+        head = f"<h3>{t(conversation.TOPIC_TITLES[topic])}</h3>" if len(topics) > 1 else ""  # one: the section names it
+        parts.append(f"{head}<ul>{''.join(items)}</ul>")
     return _html(parts)
 
 
@@ -51,8 +52,9 @@ def show_question_choice(ids: list[str] | None = None, module: str | None = None
                             layout=w.Layout(width="auto"))
         fb = w.HTML()
         inputs[task.id] = (rb, fb)
-        rows.append(w.VBox([w.HTML(f"<p><strong>{n}.</strong> {t(task.situation)} Hvilket spørsmål er best?</p>"),
-                            rb, fb]))
+        row = w.VBox([w.HTML(f"<p><strong>{n}.</strong> {t(task.situation)} Hvilket spørsmål er best?</p>"), rb, fb])
+        row.add_class("mh-question")
+        rows.append(row)
     score = w.HTML()
     check = button("Sjekk svarene", "Se hvilket spørsmål som er best, og hvorfor", "primary")
 
@@ -72,6 +74,7 @@ def show_question_choice(ids: list[str] | None = None, module: str | None = None
                items=len(judgements))
 
     check.on_click(on_check)
-    out = box([w.HTML(WRAP_CSS)] + rows + [check, score], title="Velg det beste spørsmålet")
+    out = box(rows + [check, score])  # the module's section heading («Øvelse: velg det beste spørsmålet») names it
     out.add_class("mh-wrap-label")
+    out.add_class("mh-question-choice")
     return out

@@ -11,7 +11,7 @@ from .. import record
 from ..bank import get_bank
 from ..record import certificate, course_test
 from .common import box, button, t, verdict
-from .progress_view import LANDING_CSS, module_href
+from .progress_view import module_href
 
 NAMES = {"pre": "forhåndstesten", "post": "sluttesten"}
 
@@ -41,7 +41,8 @@ def result_html(bank, test, res: dict, data: dict) -> str:
     tests = course_test.course_tests(bank)
     other = {k: (data["tests"].get(v.id) or {}).get("best") for k, v in tests.items()}
     other[test.kind] = res
-    parts = [LANDING_CSS, f"<p role='status'><strong>Resultat: {res['got']} av {res['most']} poeng ({res['percent']} %).</strong></p>"]
+    said = f"Resultat: {res['got']} av {res['most']} poeng ({res['percent']} %)."
+    parts = [f"<p role='status' data-mh-announce='{t(said)}'><strong>{t(said)}</strong></p>"]
     if test.kind == "post":
         if res.get("passed"):
             parts.append(verdict(True, f"Du har bestått sluttesten (kravet er {test.pass_mark} %)."))
@@ -96,7 +97,9 @@ def show_course_test(kind: str) -> w.VBox:
             ctl.option_ids = [o.id for o in q.options]
         hint = " (velg ett)" if q.type == "single" else " (velg alle som passer)"
         controls.append((q, ctl))
-        rows.append(w.VBox([w.HTML(f"<p><strong>{n}. {t(q.prompt)}</strong>{hint}</p>"), ctl]))
+        row = w.VBox([w.HTML(f"<p><strong>{n}. {t(q.prompt)}</strong>{hint}</p>"), ctl])
+        row.add_class("mh-question")
+        rows.append(row)
 
     def chosen(q, ctl) -> list[str]:
         if q.type == "single":

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 import ipywidgets as w
 
 from ..bank import get_bank
-from .common import Progress, exercise_key, on_record, t
+from .. import record
+from ..logic import progress as rules
+from .common import on_record, t
 from .progress_view import progress_rows
 
 LANDING_HREF = "../course/index.ipynb"
@@ -40,15 +42,10 @@ def modules() -> list:
     return sorted(get_bank().all("modules"), key=lambda m: m.number)
 
 
-def module_state(module_id: str) -> ModuleState:
-    mod = get_bank().module(module_id)
-    results = Progress().module(module_id)
-    done = score = most = 0
-    for ex in mod.exercises:
-        res = results.get(exercise_key(ex.kind, ex.ref))
-        if res:
-            done, score, most = done + 1, score + int(res.get("score", 0)), most + int(res.get("max", 0))
-    return ModuleState(done, len(mod.exercises), score, most)
+def module_state(module_id: str, data: dict | None = None) -> ModuleState:
+    """A module's state in the learner's record (``data``; default: this kernel's record as it is now)."""
+    data = record.current().data() if data is None else data
+    return ModuleState(*rules.module_summary(get_bank(), data, module_id))
 
 
 def href(mod) -> str:
@@ -66,21 +63,23 @@ def progress_bar(done: int, total: int) -> str:
             f"<span style='width:{pct}%'></span></span>")
 
 
-def module_menu(current_id: str | None = None) -> str:
-    """The module menu: a <nav> with every module, its state, and previous/next around the current one."""
+def module_menu(current_id: str | None = None, data: dict | None = None) -> str:
+    """The module menu: a <nav> with every module, its state in the learner's record ``data`` (none shown
+    while the record has not been read), and previous/next around the current one."""
     mods = modules()
     ids = [m.id for m in mods]
     items = []
     for mod in mods:
-        state = module_state(mod.id)
         if mod.id == current_id:
             link = f"<a href='{href(mod)}' aria-current='page' class='mh-current'>{module_name(mod)}</a>"
         else:
             link = f"<a href='{href(mod)}'>{module_name(mod)}</a>"
-        items.append(f"<li>{link} <span class='mh-state'>{state.label}</span></li>")
+        state = f" <span class='mh-state'>{module_state(mod.id, data).label}</span>" if data is not None else ""
+        items.append(f"<li>{link}{state}</li>")
     where = ""
     if current_id in ids:
-        where = f" (du er i modul {ids.index(current_id) + 1} av {len(ids)})"
+        finished = f", {sum(module_state(m, data).complete for m in ids)} fullført" if data is not None else ""
+        where = f" (du er i modul {ids.index(current_id) + 1} av {len(ids)}{finished})"
     menu = (f"<details class='mh-menu'><summary>Alle moduler{where}</summary>"
             f"<ol>{''.join(items)}</ol></details>")
     return f"<nav class='mh-frame-nav' aria-label='Kursets moduler'>{menu}{pager(current_id)}</nav>"

@@ -16,23 +16,13 @@ OWN = "__egen__"
 YES_NO = [("Ja", True), ("Nei", False)]
 
 
-# Long questions and duty titles wrap instead of being cut off on a phone (390 px). The template's CSS
-# (owner: issue 11) may take this rule over; until then it is scoped to the boxes that add the class.
-WRAP_CSS = ("<style>.mh-wrap-label .widget-label, .mh-wrap-label .widget-label-basic, "
-            ".mh-wrap-label .widget-label-basic span "
-            "{white-space: normal; overflow: visible; text-overflow: clip; height: auto; line-height: 1.4;} "
-            ".mh-wrap-label .widget-radio-box label {display: flex; align-items: flex-start; white-space: normal; "
-            "height: auto; line-height: 1.4; margin-bottom: 4px;} "
-            ".mh-wrap-label .widget-radio-box label input {order: -1; float: none; flex: none; height: 1.4em;}</style>")
-
-
 def _radio(options, description: str) -> w.RadioButtons:
     return w.RadioButtons(options=options, value=None, description=description,
                           style={"description_width": "initial"}, layout=w.Layout(width="auto"))
 
 
 def advice_html(bank, advice: navigator.Advice) -> str:
-    html = [f"<h4>Dette gjelder for deg – {t(advice.role.label)}</h4>"]
+    html = [f"<h3>Dette gjelder for deg – {t(advice.role.label)}</h3>"]
     if not advice.duties and not advice.actions:
         html.append("<p>Ingen av pliktene utløses av svarene. Er du likevel bekymret, søk råd – "
                     "personen kan ha behov for hjelp fra andre instanser.</p>")
@@ -65,8 +55,8 @@ def verdict_html(bank, v: navigator.Verdict) -> str:
         applies = "gjelder for deg" if d.applies else "gjelder ikke for deg"
         picked = "du krysset av for den" if d.predicted else "du krysset ikke av for den"
         duties.append(f"{mark} {d.duty.title}: {applies} her, og {picked}.")
-    return (head + "<h4>Fakta om situasjonen</h4>" + bullet_list(facts)
-            + "<h4>Pliktene dine</h4>" + bullet_list(duties) + advice_html(bank, v.advice))
+    return (head + "<h3>Fakta om situasjonen</h3>" + bullet_list(facts)
+            + "<h3>Pliktene dine</h3>" + bullet_list(duties) + advice_html(bank, v.advice))
 
 
 def show_navigator(learning: bool = True, module: str | None = None) -> w.VBox:
@@ -164,6 +154,7 @@ def show_navigator(learning: bool = True, module: str | None = None) -> w.VBox:
         pick_sit.value = OWN
     parts += [sit_text, w.HTML("<p><strong>1. Din rolle</strong></p>"), pick_role, role_help,
               w.HTML("<p><strong>2. Hva vet du om situasjonen?</strong></p>"), facts_box, guess_box, go, out]
-    out_box = box([w.HTML(WRAP_CSS)] + parts, title="Pliktnavigator")
+    out_box = box(parts)  # the module's section heading («Pliktnavigatoren») names it; the verdict's headings are h3
+    out_box.add_class("mh-navigator")
     out_box.add_class("mh-wrap-label")
     return out_box

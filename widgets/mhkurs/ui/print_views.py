@@ -1,6 +1,6 @@
 """Printable pages: the course certificate (kursbevis) and the field card (feltkort).
 
-On paper only the ``.mh-print`` block is printed (print CSS below): no menus, buttons or other cells.
+On paper only the ``.mh-print`` block is printed (print CSS in the template's mhkurs.css): no menus, buttons or other cells.
 """
 
 from __future__ import annotations
@@ -13,51 +13,7 @@ from .. import record
 from ..bank import get_bank
 from ..record import certificate, fieldcard
 from .common import box, button, t
-from .progress_view import LANDING_CSS, course_href, live, module_href
-
-PRINT_CSS = """<style>
-.mh-print { font-family: Georgia, 'Times New Roman', serif; color: #111; background: #fff; }
-.mh-certificate { border: 6px double #1d3557; padding: 32px 40px; max-width: 760px; margin: 12px auto; text-align: center; }
-.mh-certificate h2 { font-size: 2.2em; margin: 0 0 .2em; }
-.mh-certificate .mh-name { font-size: 1.8em; font-weight: bold; border-bottom: 1px solid #333; display: inline-block;
-  min-width: 60%; padding: 0 1em; margin: .4em 0; }
-.mh-certificate ul { text-align: left; display: inline-block; margin: .3em auto; list-style: none; padding: 0; }
-.mh-certificate .mh-version { font-size: .85em; color: #333; }
-.mh-fieldcard { max-width: 980px; margin: 8px auto; font-family: Arial, Helvetica, sans-serif; font-size: 13px; line-height: 1.3; }
-.mh-fieldcard h2 { margin: 0 0 4px; font-size: 1.5em; }
-.mh-fieldcard h3 { margin: 8px 0 4px; font-size: 1.1em; border-bottom: 2px solid #1d3557; }
-.mh-fieldcard .mh-duties { columns: 2 300px; column-gap: 18px; }
-.mh-fieldcard .mh-duty { break-inside: avoid; margin: 0 0 6px; padding: 4px 6px; border-left: 4px solid #1d3557; background: #f4f6f9; }
-.mh-fieldcard .mh-duty p { margin: 1px 0; }
-.mh-fieldcard ul { margin: 1px 0 1px 16px; padding: 0; }
-.mh-fieldcard .mh-numbers { columns: 2 300px; column-gap: 18px; }
-.mh-fieldcard .mh-num { break-inside: avoid; margin: 0 0 3px; }
-.mh-fieldcard .mh-phone { white-space: nowrap; font-weight: bold; }
-@media print {
-  @page { size: A4; margin: 8mm; }
-  html, body, #main, #jp-main-content-panel, #rendered_cells, #rendered_cells > div {
-    position: static !important; inset: auto !important; width: auto !important; height: auto !important;
-    overflow: visible !important; contain: none !important; padding: 0 !important; margin: 0 !important;
-    box-shadow: none !important; background: #fff !important; }
-  body.mh-course #rendered_cells > div, .mh-exercise:has(.mh-print) {
-    max-width: none !important; border: 0 !important; box-shadow: none !important; }
-  body.mh-course { font-size: 10px !important; }
-  .mh-fieldcard { font-size: 9px !important; line-height: 1.2 !important; }
-  .mh-fieldcard p, .mh-fieldcard li { margin-top: 0 !important; margin-bottom: 1px !important; max-width: none !important; }
-  .mh-fieldcard h2 { font-size: 1.4em !important; } .mh-fieldcard h3 { font-size: 1.1em !important; margin: 4px 0 2px !important; }
-  #rendered_cells > div > .jp-Cell:has(.mh-print) { margin: 0 !important; padding: 0 !important; }
-  .jp-Cell:has(.mh-print), .jp-Cell:has(.mh-print) *:not(.mh-duty):not(.mh-num) { break-inside: auto !important; }
-  .jp-Cell:not(:has(.mh-print)), .mh-noprint, header, nav, footer, .mh-frame, .mh-menu, .mh-skip, .mh-conn,
-  #voila-top-panel, #voila-bottom-panel { display: none !important; }
-  .mh-exercise { border: none !important; padding: 0 !important; margin: 0 !important; }
-  .mh-fieldcard { font-size: 7.7pt; line-height: 1.18; max-width: none; }
-  .mh-fieldcard h2 { font-size: 1.4em; }
-  .mh-fieldcard .mh-duty { margin-bottom: 4px; padding: 2px 5px; }
-  .mh-fieldcard .mh-duty { background: none; }
-  .mh-certificate { margin: 20mm auto 0; }
-}
-</style>"""
-
+from .progress_view import course_href, live, module_href
 
 def _print_button(what: str) -> w.Button:
     b = button("Skriv ut", f"Skriv ut {what} eller lagre som PDF", "primary")
@@ -86,7 +42,7 @@ def certificate_html(bank, data: dict, name: str) -> str:
 
 def missing_html(bank, data: dict) -> str:
     stand = certificate.standing(bank, data)
-    parts = [LANDING_CSS, "<div class='mh-links'><p>Du får kursbeviset når du har fullført alle modulene og bestått sluttesten. Dette mangler:</p><ul>"]
+    parts = ["<div class='mh-links'><p>Du får kursbeviset når du har fullført alle modulene og bestått sluttesten. Dette mangler:</p><ul>"]
     for m in stand.modules_left:
         parts.append(f"<li><a href='{t(module_href(m))}'>Modul {m.number}: {t(m.title)}</a> er ikke fullført.</li>")
     if stand.post_test is None:
@@ -129,7 +85,7 @@ def show_certificate() -> w.VBox:
 
     rec.on_ready(restore)
     name.observe(on_name, names="value")
-    return box([w.HTML(PRINT_CSS), controls, body, record.bridge()])
+    return box([controls, body, record.bridge()])
 
 
 def field_card_html(bank, role: str | None = None) -> str:
@@ -174,4 +130,4 @@ def show_field_card() -> w.VBox:
                               "tiltakene som gjelder for deg. Det lages fra kursinnholdet, så det sier det samme "
                               "som kurset.</p>"), pick, w.HBox([_print_button("feltkortet")])])
     controls.add_class("mh-noprint")
-    return box([w.HTML(PRINT_CSS), controls, card, record.bridge()])
+    return box([controls, card, record.bridge()])

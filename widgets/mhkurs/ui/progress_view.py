@@ -15,21 +15,12 @@ from .. import record
 from ..bank import get_bank
 from ..logic import progress as rules
 from ..record import certificate, course_test, refresher
-from .common import box, button, t
+from .common import box, button, case_name, case_title, t
 
 EXERCISE_NAMES = {"scenario": "Sak", "spotter": "Finn indikatorene", "classifier": "Klassifisering",
                   "myths": "Myte eller fakta", "navigator": "Pliktnavigator", "quiz": "Test deg selv",
                   "question_choice": "Velg det beste spørsmålet"}
 WAITING = "<p class='mh-waiting'>Henter fremdriften din …</p>"
-LANDING_CSS = """<style>
-.mh-continue { border: 2px solid #1d3557; border-radius: 6px; padding: 4px 16px 8px; margin: 8px 0 16px; background: #eef3fa; }
-.mh-continue h2 { margin: 8px 0 4px; font-size: 1.25em; }
-.mh-continue-link { font-size: 1.15em; font-weight: bold; }
-.mh-landing-progress a, .mh-progress a, .mh-links a { color: #0b4f9c; text-decoration: underline; }
-.mh-landing-progress .mh-progress { display: block; }
-.mh-compare { border-collapse: collapse; margin: 6px 0; }
-.mh-compare td, .mh-compare th { border: 1px solid #999; padding: 3px 8px; text-align: left; vertical-align: top; }
-</style>"""
 
 # The learner record's pages, in course/ next to the landing page.
 PAGES = {"pre": "forhandstest.ipynb", "post": "sluttest.ipynb", "certificate": "kursbevis.ipynb",
@@ -45,10 +36,11 @@ def module_href(mod) -> str:
 
 
 def exercise_name(bank, kind: str, ref: str) -> str:
-    name = EXERCISE_NAMES[kind]
-    if kind in ("scenario", "spotter"):
-        name += f": {bank.case(ref).title}"
-    return name
+    if kind == "scenario":
+        return case_title(bank.case(ref))
+    if kind == "spotter":
+        return f"{EXERCISE_NAMES[kind]}: {case_name(bank.case(ref))}"
+    return EXERCISE_NAMES[kind]
 
 
 def status_text(st: rules.ExerciseStatus) -> str:
@@ -110,7 +102,9 @@ def live(render) -> w.HTML:
 def show_progress(module_id: str) -> w.VBox:
     get_bank().module(module_id)  # a clear error for an unknown module id
     out = live(lambda data: module_progress_html(module_id, data))
-    return box([out, record.bridge()], title="Din fremdrift i denne modulen")
+    out_box = box([out, record.bridge()])  # the module's «Din fremdrift» heading names it: no second title
+    out_box.add_class("mh-progress-box")
+    return out_box
 
 
 # --- the landing page ---------------------------------------------------------------------------
@@ -144,7 +138,7 @@ def landing_html(data: dict, now: datetime) -> str:
     bank = get_bank()
     mods = rules.modules_in_order(bank)
     label, href, why = next_step(bank, data, now)
-    parts = [LANDING_CSS, "<div class='mh-continue'><h2>Fortsett der du slapp</h2>",
+    parts = ["<div class='mh-continue'><h2>Fortsett der du slapp</h2>",
              f"<p><a class='mh-continue-link' href='{t(href)}'>{t(label)} →</a></p><p>{t(why)}</p></div>"]
     due = refresher.due_now(data.get("completed_at"), data["refreshers"], now)
     nxt = refresher.upcoming(data.get("completed_at"), data["refreshers"])

@@ -18,18 +18,6 @@ STATUS = {  # symbol and word: never colour alone
 }
 
 
-QUESTION_STYLE = """<style>
-.mh-question .widget-radio, .mh-question .widget-checkbox { height: auto; }
-.mh-question .widget-radio-box label, .mh-question .widget-checkbox .widget-label-basic {
-  display: flex; align-items: center; gap: 0.4em; height: auto; min-height: 28px;
-  line-height: 1.4; padding: 2px 0; white-space: normal; overflow: visible; }
-.mh-question .widget-radio-box input, .mh-question .widget-checkbox input { flex: none; order: -1; height: auto; margin: 0; }
-.mh-question .widget-checkbox .widget-label-basic span { white-space: normal; overflow: visible; text-overflow: clip; }
-</style>"""
-"""Long option texts wrap instead of overlapping or being cut off (ipywidgets fixes the row height);
-scoped to the exercises' question groups. (Belongs in the page template's CSS when that moves.)"""
-
-
 def _status_html(status: str, text) -> str:
     symbol, word = STATUS[status]
     return f'<p class="mh-verdict"><strong>{symbol} {word}.</strong> {t(text)}</p>'
@@ -82,7 +70,9 @@ def show_quiz(topic: str | None = None, ids: list[str] | None = None, module: st
             shown = quiz.shown(bank, st, qid)
             given = st.answers.get(qid, [])
             hint = "velg ett svar" if q.type == "single" else "velg alle som passer"
-            head = w.HTML(f"<p><strong>Spørsmål {n} av {len(st.questions)}.</strong> {t(q.prompt)} <em>({hint})</em></p>")
+            said = any(x in str(q.prompt).lower() for x in ("velg alle", "velg ett", "velg én", "velg ett svar"))
+            hint = "" if said else f" <em>({hint})</em>"  # the prompt may say it already
+            head = w.HTML(f"<p><strong>Spørsmål {n} av {len(st.questions)}.</strong> {t(q.prompt)}{hint}</p>")
             if q.type == "single":
                 ctl = w.RadioButtons(options=[(f"{letter}. {o.text}", o.id) for letter, o in shown],
                                      value=given[0] if given else None, description=f"Svar på spørsmål {n}:",
@@ -154,6 +144,7 @@ def show_quiz(topic: str | None = None, ids: list[str] | None = None, module: st
     check.on_click(on_check)
     retry.on_click(on_retry)
     build()
-    view = box([w.HTML(QUESTION_STYLE), body, w.HBox([check, retry]), score], title="Test deg selv")
+    view = box([body, w.HBox([check, retry]), score], title="Test deg selv")
+    view.add_class("mh-quiz")
     view.quiz_state = lambda: current["state"]  # for the learner record (resume)
     return view

@@ -11,7 +11,7 @@ from ..bank import get_bank
 from ..logic.scenario import ScenarioRun, branches
 from ..logic.sources import cite
 from .. import record as learner_record
-from .common import box, bullet_list, button, para, record, t, verdict
+from .common import box, bullet_list, button, case_title, para, record, t, verdict
 
 
 def step_now_html(number: int, text) -> str:
@@ -104,9 +104,7 @@ def show_case(case_id: str, module: str | None = None) -> w.VBox:
     head.append(para(note, "p", "mh-story-note"))
     render_current()
     learner_record.on_ready(resume)
-    title = str(case.title)
-    title = f"Konstruert sak: {title.split(':', 1)[1].strip()}" if title.startswith("Konstruert:") else f"Sak: {title}"
-    out = box(head + [story, current], title=title)
+    out = box(head + [story, current], title=case_title(case))
     out.add_class("mh-scenario")
     return out
 

@@ -98,7 +98,7 @@
   }
   window.mhAnnounce = announce;
 
-  function norm(text) { return (text || "").toLowerCase().replace(/[?:.!\s]+/g, " ").trim(); }
+  function norm(text) { return (text || "").toLowerCase().replace(/[?:.!¶\s]+/g, " ").trim(); }  /* ¶: the heading anchor */
   /* An exercise card titled like the section it sits in would repeat the heading: hide the card's own. */
   function dedupeHeadings(root) {
     root.querySelectorAll(".mh-exercise > .widget-html:first-child h3").forEach(function (h3) {
