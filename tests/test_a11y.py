@@ -222,7 +222,12 @@ def keyboard_run(pg, passes: int = 3) -> list[str]:
 
 # Every exercise type: scenario, quiz (modules 1, 2, 5-9), classifier (2, 3, 4), spotter (3, 6), myths (5),
 # navigator (7), «velg det beste spørsmålet» (8), and the course tests (the pre-test; the post-test is the same view).
-KEYBOARD_PAGES = [p for p in PAGES if p.startswith("modules/")] + ["course/forhandstest.ipynb"]
+# One page for each exercise type, so the suite stays short: scenario + quiz (01), classifier + spotter (03),
+# myths (05), duty navigator (07), «velg det beste spørsmålet» (08), the course test (pre-test). Modules 02, 04,
+# 06 and 09 hold only these types.
+KEYBOARD_PAGES = ["modules/01-hva-er-menneskehandel.ipynb", "modules/03-arbeidsliv.ipynb", "modules/05-myter.ipynb",
+                  "modules/07-plikter.ipynb", "modules/08-samtalen.ipynb", "course/forhandstest.ipynb"]
+assert all(p in PAGES for p in KEYBOARD_PAGES)
 
 
 @pytest.mark.parametrize("notebook", KEYBOARD_PAGES)

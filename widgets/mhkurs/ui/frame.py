@@ -78,10 +78,13 @@ def module_menu(current_id: str | None = None, data: dict | None = None) -> str:
         items.append(f"<li>{link}{state}</li>")
     where = ""
     if current_id in ids:
-        finished = f", {sum(module_state(m, data).complete for m in ids)} fullført" if data is not None else ""
-        where = f" (du er i modul {ids.index(current_id) + 1} av {len(ids)}{finished})"
+        where = f" (du er i modul {ids.index(current_id) + 1} av {len(ids)})"
+    # the count of finished modules is inside the menu, not in its summary line: the summary is the same before
+    # and after the record is read, so the page does not move when the states arrive
+    count = (f"<p class='mh-menu-count'>{sum(module_state(m, data).complete for m in ids)} av {len(ids)} moduler "
+             "fullført</p>") if data is not None and current_id in ids else ""
     menu = (f"<details class='mh-menu'><summary>Alle moduler{where}</summary>"
-            f"<ol>{''.join(items)}</ol></details>")
+            f"{count}<ol>{''.join(items)}</ol></details>")
     return f"<nav class='mh-frame-nav' aria-label='Kursets moduler'>{menu}{pager(current_id)}</nav>"
 
 
