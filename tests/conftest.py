@@ -38,19 +38,22 @@ class CourseServer:
 @pytest.fixture(scope="session")
 def course_server(tmp_path_factory):
     """The course served as `mhkurs serve --host 0.0.0.0` serves it (kernel pool, records in the browser), started
-    once for the browser test modules that need nothing else (test_a11y, test_browser, test_first_view,
-    test_record_browser) and stopped at the end of the session: filling its pool of nine module kernels is the
-    slow part of a start. Each browser context is a new learner with its own record, so no test sees what
-    another module's learners did. Kernels of pages closed by earlier tests are shut down after two idle
-    minutes instead of fifteen (the learner's browser asks Voila to shut the kernel down when a page closes,
-    but Voila refuses that request without its _xsrf token), so they do not pile up over the session."""
+    once for the browser test modules that only open pages (test_browser, test_first_view, test_record_browser)
+    and stopped at the end of the session: filling its pool of nine module kernels is the slow part of a start.
+    Each browser context is a new learner with its own record, so no test sees another module's learners.
+
+    Voila's idle culling is off here (``cull_idle_timeout=0``): over a whole session a pooled kernel can sit
+    unused longer than the cull timeout, and Voila culls such a kernel in the moment between handing it to a
+    page and the page connecting (the page then never gets its widgets). Kernels of pages the tests closed
+    therefore stay until the session ends (about as many as test_a11y alone leaves on its own server).
+    test_a11y keeps its own server: its last test kills a page's kernel."""
     from test_browser import TEST_LIMITS, start_voila, stop
 
     from mhkurs.cli import site_pages
 
     modules = sum(p.startswith("modules/") for p in site_pages())  # only module pages are preheated (voila.json)
-    cull = ["--MappingKernelManager.cull_idle_timeout=120"]
-    proc, base, log = start_voila(tmp_path_factory, limits=TEST_LIMITS + cull, MHKURS_RECORD="browser")
+    no_cull = ["--MappingKernelManager.cull_idle_timeout=0"]
+    proc, base, log = start_voila(tmp_path_factory, limits=TEST_LIMITS + no_cull, MHKURS_RECORD="browser")
     server = CourseServer(base, log, modules)
     try:
         server.wait_for_full_pool()

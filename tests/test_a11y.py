@@ -7,6 +7,8 @@ One Voila server for the module (the fixtures of test_browser.py); one page load
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from test_browser import browser, page, start_voila, stop  # noqa: F401 (fixtures)
 
@@ -44,12 +46,17 @@ MEASURE = """() => {
 
 
 @pytest.fixture(scope="module")
-def server(course_server):
-    """The session's course server (tests/conftest.py), once its kernel pool is full: a page opened while its
-    pooled kernel is still running the notebook may come without its exercise widgets (Voila 0.5's pool)."""
+def server(tmp_path_factory):
+    """Voila as for test_browser.py, once its kernel pool is full: a page opened while its pooled kernel
+    is still running the notebook may come without its exercise widgets (seen with Voila 0.5's pool)."""
     # Each test's browser context is a new learner: records in the browser, so no test sees another's.
-    course_server.wait_for_full_pool()
-    return course_server.base
+    proc, base, log = start_voila(tmp_path_factory, MHKURS_RECORD="browser")
+    modules = sum(p.startswith("modules/") for p in PAGES)  # only module pages are preheated
+    deadline = time.time() + 300
+    while log.read_text().count("is filled with") < modules and time.time() < deadline:
+        time.sleep(1)
+    yield base
+    stop(proc)
 
 
 # Exercise cards whose visible title repeats the heading just above it (a card titled like its section: «Test deg
