@@ -45,7 +45,7 @@ def course_server(tmp_path_factory):
     Voila's idle culling is off here (``cull_idle_timeout=0``): over a whole session a pooled kernel can sit
     unused longer than the cull timeout, and Voila culls such a kernel in the moment between handing it to a
     page and the page connecting (the page then never gets its widgets). Kernels of pages the tests closed
-    therefore stay until the session ends (about as many as test_a11y alone leaves on its own server).
+    therefore stay until the session ends (35 live kernels at most, pool included, measured over the three modules).
     test_a11y keeps its own server: its last test kills a page's kernel."""
     from test_browser import TEST_LIMITS, start_voila, stop
 
