@@ -118,7 +118,9 @@ def show_quiz(topic: str | None = None, ids: list[str] | None = None, module: st
         got, most = quiz.total(answers)
         missing = sum(1 for a in answers if not a.answered)
         rest = f" {missing} spørsmål er ikke besvart." if missing else ""
-        score.value = (f"<p role='status'><strong>Poeng: {got} av {most}.</strong>{rest} "
+        # focus moves to the score (mhkurs.js: data-mh-focus): the pressed «Sjekk svarene» is now disabled, and
+        # focus on a disabled button would drop to the page body (found in Chromium's accessibility tree)
+        score.value = (f"<p role='status' tabindex='-1' data-mh-focus><strong>Poeng: {got} av {most}.</strong>{rest} "
                        "Svarene er låst. Trykk «Prøv igjen» for et nytt forsøk med alternativene i ny rekkefølge.</p>")
         lock(True)
 
