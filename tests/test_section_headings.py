@@ -53,3 +53,13 @@ def test_the_check_finds_a_repetition():
     title = case_title(bank().case("verft-sveisere"))
     assert words("Sak: sveiserne på verftet") & words(title)
     assert not words("Øvelse: tilsyn hos en underleverandør") & words(title)
+
+
+@pytest.mark.parametrize("path", MODULES, ids=[p.stem for p in MODULES])
+def test_no_section_heading_repeats_the_module_title(path):
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    module_id = re.search(r'show_module_header\("([^"]+)"', "".join("".join(c["source"]) for c in cells)).group(1)
+    title = str(bank().module(module_id).title).lower()
+    headings = [line.lstrip("#").strip().lower() for c in cells if c["cell_type"] == "markdown"
+                for line in "".join(c["source"]).splitlines() if line.startswith("##")]
+    assert title not in headings, f"{path.name}: a section heading repeats the module title «{title}»"
