@@ -194,7 +194,10 @@ def measure(browser, base: str, pages: list[str], runs: int, gap: float, label: 
     learner.add_init_script(MARK_READY)
     warm = learner.new_page()
     warm.goto(base + LANDING, wait_until="commit")
-    ready_seconds(warm)
+    try:
+        ready_seconds(warm, where=f"[{label}] warm-up {LANDING}")
+    except NotReady as e:
+        print(f"  (warm-up) {e}", flush=True)
     warm.close()
     for nb in pages:
         fresh, cached = [], []
@@ -234,6 +237,9 @@ def load(browser, base: str, pages: list[str], n: int, label: str) -> None:
             errors += 1
     took = time.perf_counter() - start
     mem = rss_of_kernels()
+    if not ttis:
+        print(f"\n[{label}] load: {n} concurrent sessions: every one failed")
+        return
     print(f"\n[{label}] load: {n} concurrent sessions over {len(modules)} module pages: {errors} errors; "
           f"time to interactive p50 {statistics.median(ttis):.2f} s, p95 {p95(ttis):.2f} s, max {max(ttis):.2f} s; "
           f"all interactive after {took:.1f} s")
@@ -419,7 +425,10 @@ def main() -> None:
                     mem = rss_of_kernels()
                     print(f"\n[pool] idle server: {len(mem)} preheated kernels, RSS total {sum(mem):.0f} MiB")
                 ctx, page = open_page(browser, base + LANDING)  # warm-up: first imports, caches
-                ready_seconds(page)
+                try:
+                    ready_seconds(page, where=f"[{mode}] warm-up {LANDING}")
+                except NotReady as e:
+                    print(f"  (warm-up) {e}", flush=True)
                 ctx.close()
                 measure(browser, base, pages, args.runs, args.gap if mode == "pool" else 0.0, mode)
                 if args.load:
