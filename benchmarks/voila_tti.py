@@ -130,6 +130,12 @@ def open_page(browser, url: str):
 
 
 NO_CONTROL_AFTER = 30.0  # seconds after the first widget without any usable one: the page has none
+# A page that has loaded, 10 s ago, without a single widget output in it (a text-only page such as the
+# accessibility statement): nothing will come.
+NO_WIDGETS = """() => document.readyState === 'complete' && performance.now() > 10000
+  && !document.querySelector('.jupyter-widgets, .mh-slot')
+  && ![...document.querySelectorAll('script[type="application/vnd.voila.cell-output+json"]')]
+       .some(s => s.textContent.includes('application/vnd.jupyter.widget-view+json'))"""
 
 
 def ready_seconds(page, timeout_s: float = 90, where: str = "") -> float:
@@ -145,6 +151,9 @@ def ready_seconds(page, timeout_s: float = 90, where: str = "") -> float:
                 break
         if got[0] is not None:
             return got[0] / 1000
+        if got[1] is None and page.evaluate(NO_WIDGETS):
+            raise NotReady(f"{where or page.url}: the page has no widgets at all (loaded, nothing to wait for)",
+                           no_control=True)
         if got[1] is not None and got[1] / 1000 + NO_CONTROL_AFTER < page.evaluate("performance.now()") / 1000:
             raise NotReady(f"{where or page.url}: widgets drawn ({got[1] / 1000:.1f} s) but none a learner can use "
                            f"after {NO_CONTROL_AFTER:.0f} s more", no_control=True)
