@@ -357,3 +357,98 @@ def test_lost_connection_shows_a_clear_message_and_clicks_are_not_ignored(page, 
     page.wait_for_function("document.activeElement && document.activeElement.closest('#mh-conn') !== null")
     assert axe_violations(page) == []
     assert_layout(page, PHONE)
+
+
+# What a screen reader reads: Chromium's accessibility tree (CDP), not the DOM. There is no screen reader on the
+# test machine; this checks the tree it would read (names, roles, heading levels, focus, live region).
+def ax_tree(pg) -> tuple[list[dict], dict]:
+    """The page's accessibility tree in reading order (ignored nodes left out, their children kept), and the
+    live region's node (#mh-live) with the text a screen reader would announce from it."""
+    cdp = pg.context.new_cdp_session(pg)
+    try:
+        nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+        doc = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+        live_dom = cdp.send("DOM.querySelector", {"nodeId": doc, "selector": "#mh-live"})["nodeId"]
+        live_backend = cdp.send("DOM.describeNode", {"nodeId": live_dom})["node"]["backendNodeId"]
+    finally:
+        cdp.detach()
+    by_id = {n["nodeId"]: n for n in nodes}
+
+    def value(n, key):
+        return (n.get(key) or {}).get("value")
+
+    def prop(n, key):
+        return next((p["value"].get("value") for p in n.get("properties", []) if p["name"] == key), None)
+
+    def text(n) -> str:
+        own = value(n, "name") if value(n, "role") in ("StaticText", "InlineTextBox") else ""
+        return (own or "") + "".join(text(by_id[c]) for c in n.get("childIds", []) if c in by_id)
+
+    out, live = [], None
+
+    def walk(n):
+        nonlocal live
+        if n.get("backendDOMNodeId") == live_backend:
+            live = {"live": prop(n, "live"), "atomic": prop(n, "atomic"), "text": text(n)}
+        if not n.get("ignored"):
+            out.append({"role": value(n, "role"), "name": (value(n, "name") or "").strip(),
+                        "level": prop(n, "level"), "focused": bool(prop(n, "focused")),
+                        "disabled": bool(prop(n, "disabled"))})
+        for c in n.get("childIds", []):
+            if c in by_id:
+                walk(by_id[c])
+
+    walk(nodes[0])
+    return out, live or {}
+
+
+def test_what_a_screen_reader_meets_on_a_scenario_and_a_quiz(page, server):
+    """Module 1 has a scenario and a quiz: every button and radio has a name, every quiz radio group is named
+    by its question, headings come in order from one h1; after a choice made with the keyboard, focus is on
+    the new step's heading and the live region holds the feedback; after checking the quiz, the live region
+    holds the verdicts and the score is there to read."""
+    page.set_viewport_size({"width": WIDE, "height": 900})
+    open_page(page, server, "modules/01-hva-er-menneskehandel.ipynb")
+    page.wait_for_function("() => document.querySelectorAll('.mh-quiz [role=radiogroup]').length > 0")
+    tree, live = ax_tree(page)
+    assert live.get("live") == "polite" and live.get("atomic") is True, live
+
+    levels = [n["level"] for n in tree if n["role"] == "heading"]
+    assert levels and levels[0] == 1 and levels.count(1) == 1, levels
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), f"heading levels skip: {levels}"
+    unnamed = [n for n in tree if n["role"] in ("button", "radio", "checkbox", "link", "textbox", "combobox")
+               and not n["name"]]
+    assert not unnamed, f"controls without a name: {unnamed[:5]}"
+
+    prompts = page.locator(".mh-quiz .mh-question").evaluate_all(
+        "qs => qs.filter(q => q.querySelector('.widget-radio')).map(q => q.querySelector('.widget-html').textContent.trim())")
+    groups = [n["name"] for n in tree if n["role"] == "radiogroup"]
+    assert prompts and all(any(p in g for g in groups) for p in prompts), (prompts, groups)
+
+    # the scenario, with the keyboard: the first choice of «Falskt pass ved innreise»
+    case = page.locator(".mh-scenario").filter(has=page.get_by_role("heading", name="Sak: Falskt pass ved innreise"))
+    case.locator(".mh-choice-list button").first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement && document.activeElement.textContent === 'Steg 2'")
+    verdict = case.locator(".mh-verdict strong").first.inner_text().strip()  # «✔ God handling.» or the like
+    page.wait_for_function("v => document.getElementById('mh-live').textContent.includes(v)", arg=verdict)
+    tree, live = ax_tree(page)
+    focused = [n for n in tree if n["focused"] and n["role"] != "RootWebArea"]  # the document has focus too
+    assert [(n["role"], n["name"]) for n in focused] == [("heading", "Steg 2")], focused
+    assert verdict in live["text"], live
+
+    # the quiz: first option of every single-choice question, then «Sjekk svarene» with the keyboard
+    quiz = page.locator(".mh-quiz")
+    for group in quiz.get_by_role("radiogroup").all():
+        group.get_by_role("radio").first.check()
+    quiz.get_by_role("button", name="Sjekk svarene").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => /Riktig|Ikke riktig/.test(document.getElementById('mh-live').textContent)")
+    page.wait_for_function("() => document.activeElement && document.activeElement.closest('.mh-quiz [role=status]')")
+    tree, live = ax_tree(page)
+    assert "riktig" in live["text"].lower(), live
+    assert any(n["role"] == "status" for n in tree), "the score is not exposed as a status"
+    assert any("Poeng:" in n["name"] for n in tree if n["role"] == "StaticText"), "the score is not in the tree"
+    assert all(n["disabled"] for n in tree if n["role"] == "radio"), "answered radios should read as unavailable"
+    focused = [n for n in tree if n["focused"] and n["role"] != "RootWebArea"]
+    assert [n["role"] for n in focused] == ["status"], f"focus is not on the score after checking: {focused}"

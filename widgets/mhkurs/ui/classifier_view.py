@@ -11,7 +11,7 @@ import ipywidgets as w
 from .. import record as learner_record
 from ..bank import get_bank
 from ..logic import classifier
-from .common import box, button, para, record, t, verdict
+from .common import box, button, html, para, record, t, verdict
 
 
 def show_classifier(question_ids: list[str] | None = None, module: str | None = None) -> w.VBox:
@@ -27,7 +27,7 @@ def show_classifier(question_ids: list[str] | None = None, module: str | None = 
     for n, q in enumerate(sits, 1):
         pick = w.RadioButtons(options=labels, value=None, description=f"Situasjon {n}:", tooltip=str(q.prompt),
                               layout=w.Layout(width="auto"), style={"description_width": "initial"})
-        fb = w.HTML()
+        fb = html()
 
         def on_pick(change, q=q, fb=fb, pick=pick) -> None:
             if change["new"] is None or q.id in results:

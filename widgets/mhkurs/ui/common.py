@@ -6,6 +6,8 @@ from __future__ import annotations
 from html import escape
 
 import ipywidgets as w
+from ipywidgets.widgets.widget import _instances
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from ..bank import get_bank
 from ..bank import models as m
@@ -29,7 +31,7 @@ def t(text: m.Text | str | None) -> str:
 
 def para(text, tag: str = "p", cls: str = "") -> w.HTML:
     klass = f' class="{cls}"' if cls else ""
-    return w.HTML(f"<{tag}{klass}>{t(text)}</{tag}>")
+    return html(f"<{tag}{klass}>{t(text)}</{tag}>")
 
 
 def verdict(key, text: m.Text | str = "") -> str:
@@ -56,17 +58,44 @@ def bullet_list(items) -> str:
     return "<ul>" + "".join(f"<li>{t(i)}</li>" for i in items) + "</ul>"
 
 
+_SHARED: dict = {}
+
+
+def _unorphaned(make):
+    """``make()``'s widget, without the default Layout and Style models ipywidgets creates (and would send to
+    the browser with the page's widget state) before it takes the layout and style given to the constructor."""
+    before = set(_instances)
+    widget = make()
+    used = {widget.model_id, widget.layout.model_id, getattr(getattr(widget, "style", None), "model_id", None)}
+    for model_id in set(_instances) - before - used:
+        orphan = _instances.get(model_id)
+        if isinstance(orphan, (w.Layout, w.Style)):
+            orphan.close()
+    return widget
+
+
+def html(value: str = "", **kw) -> w.HTML:
+    """An HTML widget. Plain ones (no layout or style of their own) share one Layout and one HTMLStyle model per
+    kernel (they are never changed after creation), so a page's widget state, sent to the browser before the
+    first exercise shows, has fewer models (module 5: 428 before, see docs/HOSTING.md)."""
+    if not _SHARED:
+        _SHARED.update(layout=w.Layout(), style=HTMLStyle())
+    kw.setdefault("layout", _SHARED["layout"])
+    kw.setdefault("style", _SHARED["style"])
+    return _unorphaned(lambda: w.HTML(value, **kw))
+
+
 def button(label: str, tooltip: str | None = None, style: str = "") -> w.Button:
     """A button whose text wraps (theme CSS .mh-button; ipywidgets' own buttons cut long text)."""
-    b = w.Button(description=label, tooltip=tooltip or label, button_style=style,
-                 layout=w.Layout(width="auto", height="auto"))
+    b = _unorphaned(lambda: w.Button(description=label, tooltip=tooltip or label, button_style=style,
+                                     layout=w.Layout(width="auto", height="auto")))
     b.add_class("mh-button")
     return b
 
 
 def box(children, title: str | None = None, cls: str = "mh-exercise") -> w.VBox:
     """An exercise card (theme CSS: .mh-exercise). Its title is an h3 under the notebook's h2 section."""
-    kids = ([w.HTML(f"<h3>{t(title)}</h3>")] if title else []) + list(children)
+    kids = ([html(f"<h3>{t(title)}</h3>")] if title else []) + list(children)
     out = w.VBox(kids)
     out.add_class(cls)
     return out

@@ -6,7 +6,7 @@ that Voila sends inside the page (see ``reading``)."""
 from __future__ import annotations
 
 from ..bank import get_bank
-from .common import bullet_list, contact_line, t
+from .common import bullet_list, contact_line, html, t
 from .frame import module_menu
 from .progress_view import show_landing  # noqa: F401 (the landing page lives with the progress views)
 from .reading import Reading, reading
@@ -116,7 +116,7 @@ def show_module_header(module_id: str) -> ModuleHeader:
     mod = get_bank().module(module_id)
     rest = [f"<h1>Modul {mod.number}: {t(mod.title)}</h1>", f"<p><strong>Beregnet tid:</strong> {mod.minutes} minutter</p>",
             "<p><strong>Etter modulen skal du kunne:</strong></p>", bullet_list(o.text for o in mod.objectives)]
-    live = w.HTML()
+    live = html()
     live.add_class("mh-menu-live")
     rec = record.current()
 

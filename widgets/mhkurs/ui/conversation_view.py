@@ -6,7 +6,7 @@ import ipywidgets as w
 
 from ..bank import get_bank
 from ..logic import conversation
-from .common import box, bullet_list, button, record, t, verdict
+from .common import box, bullet_list, button, html, record, t, verdict
 from .reading import Reading, reading
 
 
@@ -49,12 +49,12 @@ def show_question_choice(ids: list[str] | None = None, module: str | None = None
         rb = w.RadioButtons(options=[(f"«{o.text}»", o.id) for o in task.options], value=None,
                             description=f"Situasjon {n}:", style={"description_width": "initial"},
                             layout=w.Layout(width="auto"))
-        fb = w.HTML()
+        fb = html()
         inputs[task.id] = (rb, fb)
-        row = w.VBox([w.HTML(f"<p><strong>{n}.</strong> {t(task.situation)} Hvilket spørsmål er best?</p>"), rb, fb])
+        row = w.VBox([html(f"<p><strong>{n}.</strong> {t(task.situation)} Hvilket spørsmål er best?</p>"), rb, fb])
         row.add_class("mh-question")
         rows.append(row)
-    score = w.HTML()
+    score = html()
     check = button("Sjekk svarene", "Se hvilket spørsmål som er best, og hvorfor", "primary")
 
     def on_check(_b) -> None:

@@ -10,7 +10,7 @@ import ipywidgets as w
 from .. import record
 from ..bank import get_bank
 from ..record import certificate, course_test
-from .common import box, button, t, verdict
+from .common import box, button, html, t, verdict
 from .progress_view import module_href
 
 NAMES = {"pre": "forhåndstesten", "post": "sluttesten"}
@@ -72,7 +72,7 @@ def show_course_test(kind: str) -> w.VBox:
     bank = get_bank()
     test = course_test.course_tests(bank).get(kind)
     if test is None:
-        return box([w.HTML("<p>Denne testen er ikke lagt inn i kursinnholdet ennå. Gå videre med modulene fra "
+        return box([html("<p>Denne testen er ikke lagt inn i kursinnholdet ennå. Gå videre med modulene fra "
                            "<a href='index.ipynb'>kursets forside</a>.</p>"), record.bridge()],
                    title="Testen er ikke klar")
     rec = record.current()
@@ -97,7 +97,7 @@ def show_course_test(kind: str) -> w.VBox:
             ctl.option_ids = [o.id for o in q.options]
         hint = " (velg ett)" if q.type == "single" else " (velg alle som passer)"
         controls.append((q, ctl))
-        row = w.VBox([w.HTML(f"<p><strong>{n}. {t(q.prompt)}</strong>{hint}</p>"), ctl])
+        row = w.VBox([html(f"<p><strong>{n}. {t(q.prompt)}</strong>{hint}</p>"), ctl])
         row.add_class("mh-question")
         rows.append(row)
 
@@ -119,7 +119,7 @@ def show_course_test(kind: str) -> w.VBox:
         for c in ([ctl] if q.type == "single" else ctl.children):
             c.observe(save, names="value")
 
-    result = w.HTML()
+    result = html()
     hand_in = button("Lever testen", f"Lever {NAMES[kind]} og se resultatet", "primary")
     again = button("Ta testen på nytt", "Blank ut svarene og ta testen igjen")
     again.layout.display = "none"
@@ -177,7 +177,7 @@ def show_course_test(kind: str) -> w.VBox:
     hand_in.on_click(on_hand_in)
     again.on_click(on_again)
     rec.on_ready(restore)
-    out = box([w.HTML("".join(intro)), questions, w.HBox([hand_in, again]), result, record.bridge()],
+    out = box([html("".join(intro)), questions, w.HBox([hand_in, again]), result, record.bridge()],
               title=str(test.title))
     out.add_class("mh-course-test")
     return out

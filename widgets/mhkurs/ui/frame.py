@@ -11,7 +11,7 @@ import ipywidgets as w
 from ..bank import get_bank
 from .. import record
 from ..logic import progress as rules
-from .common import on_record, t
+from .common import html, on_record, t
 from .progress_view import progress_rows
 
 LANDING_HREF = "../course/index.ipynb"
@@ -141,7 +141,7 @@ def module_end_html(module_id: str) -> str:
 def show_module_end(module_id: str) -> w.HTML:
     """The end of a module page; it updates itself when the learner finishes an exercise on the page."""
     get_bank().module(module_id)  # a clear error for an unknown module id
-    out = w.HTML(module_end_html(module_id))
+    out = html(module_end_html(module_id))
     out.add_class("mh-module-end")
 
     def refresh(module) -> None:

@@ -13,7 +13,7 @@ import ipywidgets as w
 from .. import record as learner_record
 from ..bank import get_bank
 from ..logic import myths
-from .common import box, bullet_list, button, para, record, verdict
+from .common import box, bullet_list, button, html, para, record, verdict
 
 
 def show_myths(seed: int = 0, module: str | None = None, state: dict | None = None,
@@ -27,7 +27,7 @@ def show_myths(seed: int = 0, module: str | None = None, state: dict | None = No
     fits = bool(state) and sorted(state.get("keys", [])) == sorted(fresh.keys)  # else the myths changed since
     current = {"run": myths.MythRun.from_dict(state) if fits else fresh}
     body = w.VBox()
-    summary = w.HTML()
+    summary = html()
     retry = button("Prøv igjen", "Nytt forsøk: påstandene kommer i ny rekkefølge")
 
     def feedback(s: myths.Statement, said: bool) -> str:
@@ -59,7 +59,7 @@ def show_myths(seed: int = 0, module: str | None = None, state: dict | None = No
         rows = []
         for key in run.keys:
             s = stmts[key]
-            fb = w.HTML()
+            fb = html()
             # One layout and style shared by the 24 pairs of buttons: half the widgets, a faster page.
             yes = w.Button(description="Fakta", tooltip=f"Påstanden er riktig: {s.text}", layout=shared["layout"],
                            style=shared["style"])

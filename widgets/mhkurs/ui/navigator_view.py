@@ -10,7 +10,7 @@ import ipywidgets as w
 
 from ..bank import get_bank
 from ..logic import navigator
-from .common import box, bullet_list, button, contact_line, record, t, verdict
+from .common import box, bullet_list, button, contact_line, html, record, t, verdict
 
 OWN = "__egen__"
 YES_NO = [("Ja", True), ("Nei", False)]
@@ -66,17 +66,17 @@ def show_navigator(learning: bool = True, module: str | None = None) -> w.VBox:
     sit_options = [(str(s.title), s.id) for s in situations] + [("Min egen situasjon (oppslag, uten fasit)", OWN)]
     pick_sit = w.Dropdown(options=sit_options, value=sit_options[0][1], description="Situasjon:",
                           style={"description_width": "initial"}, layout=w.Layout(width="auto", max_width="100%"))
-    sit_text = w.HTML()
+    sit_text = html()
     pick_role = _radio([(str(r.label), r.id) for r in navigator.roles(bank)], "Hvem er du?")
-    role_help = w.HTML()
+    role_help = html()
     facts_box = w.VBox()
     fact_inputs: dict[str, w.RadioButtons] = {}
     all_duties = navigator.duties(bank)
     guesses = {d.id: w.Checkbox(description=str(d.title), indent=False, layout=w.Layout(width="auto"))
                for d in all_duties}
-    guess_box = w.VBox([w.HTML("<p><strong>3. Hvilke plikter har du her?</strong> Kryss av for dem du mener gjelder "
+    guess_box = w.VBox([html("<p><strong>3. Hvilke plikter har du her?</strong> Kryss av for dem du mener gjelder "
                                "for deg – ingen, én eller flere.</p>")] + list(guesses.values()))
-    out = w.HTML()
+    out = html()
     out.add_class("mh-navigator-result")
     go = button("Vis pliktene", "Sjekk svarene og vis hvilke plikter og tiltak som gjelder", "primary")
 
@@ -89,7 +89,7 @@ def show_navigator(learning: bool = True, module: str | None = None) -> w.VBox:
         rows = []
         role_id = pick_role.value
         if role_id is None:
-            facts_box.children = [w.HTML("<p><em>Velg først hvem du er, så kommer spørsmålene om situasjonen.</em></p>")]
+            facts_box.children = [html("<p><em>Velg først hvem du er, så kommer spørsmålene om situasjonen.</em></p>")]
             role_help.value = ""
             return
         role_help.value = f"<p class='mh-help'><small>{t(bank.get('roles', role_id).help)}</small></p>"
@@ -97,7 +97,7 @@ def show_navigator(learning: bool = True, module: str | None = None) -> w.VBox:
             rb = _radio(YES_NO, str(f.question))
             rb.value = old.get(f.id)
             fact_inputs[f.id] = rb
-            rows.append(w.VBox([rb, w.HTML(f"<p class='mh-help'><small>{t(f.help)}</small></p>")]))
+            rows.append(w.VBox([rb, html(f"<p class='mh-help'><small>{t(f.help)}</small></p>")]))
         facts_box.children = rows
 
     def lock(locked: bool) -> None:
@@ -147,13 +147,13 @@ def show_navigator(learning: bool = True, module: str | None = None) -> w.VBox:
     show_situation()
     parts = []
     if learning:
-        parts += [w.HTML("<p>Velg en situasjon. Si hvem du er, svar på spørsmålene og kryss av for pliktene du mener "
+        parts += [html("<p>Velg en situasjon. Si hvem du er, svar på spørsmålene og kryss av for pliktene du mener "
                          "du har. Du kan også velge din egen situasjon og bruke navigatoren som oppslag.</p>"),
                   pick_sit]
     else:
         pick_sit.value = OWN
-    parts += [sit_text, w.HTML("<p><strong>1. Din rolle</strong></p>"), pick_role, role_help,
-              w.HTML("<p><strong>2. Hva vet du om situasjonen?</strong></p>"), facts_box, guess_box, go, out]
+    parts += [sit_text, html("<p><strong>1. Din rolle</strong></p>"), pick_role, role_help,
+              html("<p><strong>2. Hva vet du om situasjonen?</strong></p>"), facts_box, guess_box, go, out]
     out_box = box(parts)  # the module's section heading («Pliktnavigatoren») names it; the verdict's headings are h3
     out_box.add_class("mh-navigator")
     out_box.add_class("mh-wrap-label")

@@ -12,7 +12,7 @@ import ipywidgets as w
 from .. import record
 from ..bank import get_bank
 from ..record import certificate, fieldcard
-from .common import box, button, t
+from .common import box, button, html, t
 from .progress_view import course_href, live, module_href
 
 def _print_button(what: str) -> w.Button:
@@ -60,7 +60,7 @@ def show_certificate() -> w.VBox:
     name = w.Text(description="Navnet ditt:", placeholder="Fornavn og etternavn",
                   style={"description_width": "initial"}, layout=w.Layout(width="min(100%, 420px)"))
     name.continuous_update = True
-    hint = w.HTML("<p>Skriv navnet ditt slik det skal stå på kursbeviset. Trykk så «Skriv ut» "
+    hint = html("<p>Skriv navnet ditt slik det skal stå på kursbeviset. Trykk så «Skriv ut» "
                   "(eller lagre som PDF i utskriftsvinduet).</p>")
     controls = w.VBox([hint, w.HBox([name, _print_button("kursbeviset")], layout=w.Layout(flex_flow="row wrap"))])
     controls.add_class("mh-noprint")
@@ -124,9 +124,9 @@ def show_field_card() -> w.VBox:
     pick = w.ToggleButtons(options=[(str(r.label), r.id) for r in roles], value=roles[0].id if roles else None,
                            description="Kortet gjelder for:", style={"description_width": "initial"},
                            tooltips=[str(r.help) for r in roles])
-    card = w.HTML(field_card_html(bank, pick.value))
+    card = html(field_card_html(bank, pick.value))
     pick.observe(lambda ch: setattr(card, "value", field_card_html(bank, ch["new"])), names="value")
-    controls = w.VBox([w.HTML("<p>Velg hvem du er, skriv ut kortet og ha det med på jobb. Kortet viser pliktene og "
+    controls = w.VBox([html("<p>Velg hvem du er, skriv ut kortet og ha det med på jobb. Kortet viser pliktene og "
                               "tiltakene som gjelder for deg. Det lages fra kursinnholdet, så det sier det samme "
                               "som kurset.</p>"), pick, w.HBox([_print_button("feltkortet")])])
     controls.add_class("mh-noprint")

@@ -15,7 +15,7 @@ from .. import record
 from ..bank import get_bank
 from ..logic import progress as rules
 from ..record import certificate, course_test, refresher
-from .common import box, button, case_name, case_title, t
+from .common import box, button, case_name, case_title, html, t
 
 EXERCISE_NAMES = {"scenario": "Sak", "spotter": "Finn indikatorene", "classifier": "Klassifisering",
                   "myths": "Myte eller fakta", "navigator": "Pliktnavigator", "quiz": "Test deg selv",
@@ -87,7 +87,7 @@ def next_link(bank, module_id: str) -> str:
 
 def live(render) -> w.HTML:
     """An HTML widget filled by ``render(data)`` when the record is read and after every change."""
-    out = w.HTML(WAITING)
+    out = html(WAITING)
     rec = record.current()
 
     def update() -> None:
@@ -184,8 +184,8 @@ def landing_html(data: dict, now: datetime) -> str:
 def my_data_box() -> w.VBox:
     """«Dine data»: where the record is, export it («Last ned»), delete it («Slett mine data»)."""
     rec = record.current()
-    where = w.HTML(f"<p>Fremdriften din lagres {t(rec.store.where)}. Ingen andre ser den.</p>")
-    msg = w.HTML()
+    where = html(f"<p>Fremdriften din lagres {t(rec.store.where)}. Ingen andre ser den.</p>")
+    msg = html()
     download = button("Last ned", "Last ned det som er lagret om deg (en JSON-fil)")
     delete = button("Slett mine data", "Slett fremdrift, svar og testresultater", "danger")
     confirm = button("Ja, slett alt", "Slett alt som er lagret om deg nå", "danger")

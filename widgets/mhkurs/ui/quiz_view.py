@@ -9,7 +9,7 @@ import ipywidgets as w
 from .. import record as learner_record
 from ..bank import get_bank
 from ..logic import quiz
-from .common import box, button, record, t
+from .common import box, button, html, record, t
 
 STATUS = {  # symbol and word: never colour alone
     quiz.RIGHT: ("✔", "Riktig"),
@@ -47,7 +47,7 @@ def show_quiz(topic: str | None = None, ids: list[str] | None = None, module: st
     fits = bool(state) and list(state.get("questions", [])) == [q.id for q in qs]  # else the quiz changed since
     current = {"state": quiz.restore(bank, state) if fits else quiz.start(bank, qs, seed=seed)}
     body = w.VBox()
-    score = w.HTML()
+    score = html()
     check = button("Sjekk svarene", "Lever svarene og få forklaring. Svarene kan ikke endres etterpå.", "primary")
     retry = button("Prøv igjen", "Nytt forsøk: svaralternativene kommer i ny rekkefølge")
     inputs: list = []
@@ -72,7 +72,7 @@ def show_quiz(topic: str | None = None, ids: list[str] | None = None, module: st
             hint = "velg ett svar" if q.type == "single" else "velg alle som passer"
             said = any(x in str(q.prompt).lower() for x in ("velg alle", "velg ett", "velg én", "velg ett svar"))
             hint = "" if said else f" <em>({hint})</em>"  # the prompt may say it already
-            head = w.HTML(f"<p><strong>Spørsmål {n} av {len(st.questions)}.</strong> {t(q.prompt)}{hint}</p>")
+            head = html(f"<p><strong>Spørsmål {n} av {len(st.questions)}.</strong> {t(q.prompt)}{hint}</p>")
             if q.type == "single":
                 ctl = w.RadioButtons(options=[(f"{letter}. {o.text}", o.id) for letter, o in shown],
                                      value=given[0] if given else None, description=f"Svar på spørsmål {n}:",
@@ -82,7 +82,7 @@ def show_quiz(topic: str | None = None, ids: list[str] | None = None, module: st
                 ctl = w.VBox([w.Checkbox(value=o.id in given, description=f"{letter}. {o.text}", indent=False,
                                          layout=w.Layout(width="auto")) for letter, o in shown])
                 ctl.option_ids = [o.id for _, o in shown]
-            fb = w.HTML()
+            fb = html()
             for c in ([ctl] if q.type == "single" else ctl.children):
                 c.observe(lambda _ch, q=q, ctl=ctl: draft(q, ctl), names="value")
             inputs.append((q, ctl, fb))
@@ -118,7 +118,9 @@ def show_quiz(topic: str | None = None, ids: list[str] | None = None, module: st
         got, most = quiz.total(answers)
         missing = sum(1 for a in answers if not a.answered)
         rest = f" {missing} spørsmål er ikke besvart." if missing else ""
-        score.value = (f"<p role='status'><strong>Poeng: {got} av {most}.</strong>{rest} "
+        # focus moves to the score (mhkurs.js: data-mh-focus): the pressed «Sjekk svarene» is now disabled, and
+        # focus on a disabled button would drop to the page body (found in Chromium's accessibility tree)
+        score.value = (f"<p role='status' tabindex='-1' data-mh-focus><strong>Poeng: {got} av {most}.</strong>{rest} "
                        "Svarene er låst. Trykk «Prøv igjen» for et nytt forsøk med alternativene i ny rekkefølge.</p>")
         lock(True)
 

@@ -12,7 +12,7 @@ from ..bank import get_bank
 from ..logic import progress as rules
 from ..logic import quiz
 from ..record import certificate, refresher
-from .common import box, bullet_list, button, t, verdict
+from .common import box, bullet_list, button, html, t, verdict
 
 
 def status_html(bank, data: dict, now: datetime) -> str:
@@ -36,7 +36,7 @@ def status_html(bank, data: dict, now: datetime) -> str:
 def show_refresher() -> w.VBox:
     bank = get_bank()
     rec = record.current()
-    status = w.HTML("<p class='mh-waiting'>Henter fremdriften din …</p>")
+    status = html("<p class='mh-waiting'>Henter fremdriften din …</p>")
     body = w.VBox()
     built = [False]
 
@@ -52,11 +52,11 @@ def show_refresher() -> w.VBox:
             else:
                 ctl = w.VBox([w.Checkbox(description=f"{o.id}. {o.text}", indent=False, layout=w.Layout(width="auto"))
                               for o in q.options])
-            fb = w.HTML()
+            fb = html()
             inputs.append((q, ctl, fb))
             hint = " (velg ett)" if q.type == "single" else " (velg alle som passer)"
-            rows.append(w.VBox([w.HTML(f"<p><strong>{n}. {t(q.prompt)}</strong>{hint}</p>"), ctl, fb]))
-        result = w.HTML()
+            rows.append(w.VBox([html(f"<p><strong>{n}. {t(q.prompt)}</strong>{hint}</p>"), ctl, fb]))
+        result = html()
         check = button("Sjekk svarene", "Rett repetisjonen", "primary")
 
         def chosen(q, ctl) -> set[str]:

@@ -11,7 +11,7 @@ from ..bank import get_bank
 from ..logic.scenario import ScenarioRun, branches
 from ..logic.sources import cite
 from .. import record as learner_record
-from .common import box, bullet_list, button, case_title, para, record, t, verdict
+from .common import box, bullet_list, button, case_title, html, para, record, t, verdict
 
 
 def step_now_html(number: int, text) -> str:
@@ -58,14 +58,14 @@ def show_case(case_id: str, module: str | None = None) -> w.VBox:
             btns.append(b)
         choices = w.VBox(btns)
         choices.add_class("mh-choice-list")
-        current.children = [w.HTML(step_now_html(len(run.taken) + 1, run.step.text)), choices]
+        current.children = [html(step_now_html(len(run.taken) + 1, run.step.text)), choices]
 
     def pick(choice_id: str) -> None:
         if run.finished:
             return
         step = run.step
         choice = run.choose(choice_id)
-        done = w.HTML(step_done_html(bank, len(run.taken), step, choice))
+        done = html(step_done_html(bank, len(run.taken), step, choice))
         story.children = list(story.children) + [done]
         save()
         render_current()
@@ -113,7 +113,7 @@ def debrief_view(run: ScenarioRun) -> w.HTML:
     d = run.debrief()
     case = d["case"]
     got, most = d["score"]
-    html = [
+    parts = [
         "<div class='mh-debrief-box'><h4 tabindex='-1' data-mh-focus>Oppsummering</h4>",
         f"<p data-mh-announce='Saken er ferdig. Dine valg: {got} av {most} poeng.'>"
         f"<strong>Dine valg:</strong> {got} av {most} poeng.</p>",
@@ -122,11 +122,11 @@ def debrief_view(run: ScenarioRun) -> w.HTML:
         f"<p><strong>Klassifisering:</strong> {t(d['classification'].label)}</p>",
     ]
     if d["duties"]:
-        html.append("<p><strong>Plikter:</strong></p>" + bullet_list(f"{x.title} ({x.legal_basis})" for x in d["duties"]))
+        parts.append("<p><strong>Plikter:</strong></p>" + bullet_list(f"{x.title} ({x.legal_basis})" for x in d["duties"]))
     if d["indicators"]:
-        html.append("<p><strong>Indikatorer i saken:</strong></p>" + bullet_list(i.text for i in d["indicators"]))
-    html.append("<p class='mh-source'><em>Kilde: " + t(cite(get_bank(), case.source)) + "</em></p></div>")
-    return w.HTML("".join(html))
+        parts.append("<p><strong>Indikatorer i saken:</strong></p>" + bullet_list(i.text for i in d["indicators"]))
+    parts.append("<p class='mh-source'><em>Kilde: " + t(cite(get_bank(), case.source)) + "</em></p></div>")
+    return html("".join(parts))
 
 
 QUALITY_LABEL = {"god": "✔ Godt valg", "delvis": "◐ Delvis riktig", "svak": "✘ Svakt valg"}  # symbol + word

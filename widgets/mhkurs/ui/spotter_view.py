@@ -9,7 +9,7 @@ import ipywidgets as w
 from .. import record as learner_record
 from ..bank import get_bank
 from ..logic import spotter
-from .common import box, bullet_list, button, case_title, para, record, t, verdict
+from .common import box, bullet_list, button, case_title, html, para, record, t, verdict
 
 GRADE = {"all": True, "some": "delvis", "none": False}  # the verdict keys of common.verdict
 
@@ -40,8 +40,8 @@ def show_spotter(case_id: str, module: str | None = None) -> w.VBox:
             cb = w.Checkbox(value=False, description=str(ind.text), indent=False, layout=w.Layout(width="auto"))
             boxes[ind.id] = cb
             cbs.append(cb)
-        groups.append(w.VBox([w.HTML(f"<h4>{t(cat.title)}</h4>")] + cbs))
-    result = w.HTML()
+        groups.append(w.VBox([html(f"<h4>{t(cat.title)}</h4>")] + cbs))
+    result = html()
     check = button("Sjekk svarene", "Se hvilke indikatorer du fant. Markeringene låses.", "primary")
     retry = button("Prøv igjen", "Nytt forsøk: fjerner alle markeringene")
     retry.disabled = True
@@ -104,5 +104,5 @@ def show_spotter(case_id: str, module: str | None = None) -> w.VBox:
     retry.on_click(on_retry)
     if module:
         learner_record.on_ready(resume)
-    return box([para(case.summary), w.HTML("<p>Marker indikatorene du ser i saken.</p>")] + groups
+    return box([para(case.summary), html("<p>Marker indikatorene du ser i saken.</p>")] + groups
                + [w.HBox([check, retry]), result], title=case_title(case))
