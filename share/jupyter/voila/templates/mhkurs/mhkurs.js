@@ -1,4 +1,5 @@
 /* mhkurs page behaviour, inlined by index.html.j2 before Voila's own scripts:
+   - Voila's front end starts after the browser has painted the page (mhStartFrontEnd);
    - a clear Norwegian message when the connection to the kernel is lost (nothing silently dead);
    - one polite live region that announces feedback (.mh-verdict, [data-mh-announce]);
    - focus moves to the new content after a change ([data-mh-focus]) and never drops to the page body;
@@ -86,6 +87,63 @@
       if (b) { b.hidden = false; var h = b.querySelector("[tabindex]"); if (h) h.focus(); }
     }
   }, true);
+
+  /* ---------- Voila's front end starts after the first paint ---------- */
+  /* The page's text is in the HTML. Voila's front end (voila-style.js, then Voila's main bundle: about 5 MB of
+     JavaScript) is only needed by the exercises, so it is fetched and run once the browser has shown the page
+     (below), or at once in a tab nobody sees (no frame is drawn there; the kernel must not wait). Scripts added
+     with async = false run in the order given. */
+  var frontEnd = { sources: null, started: false, loadedAt: undefined };
+  /* Voila's main bundle starts from window's "load" event, which may have fired before the bundle arrives:
+     a "load" listener added after the page has loaded (only once the front end has been started) is called as
+     the event would have called it. */
+  var nativeAddEventListener = window.addEventListener;
+  window.addEventListener = function (type, listener, options) {
+    if (type === "load" && frontEnd.started && document.readyState === "complete" && listener) {
+      window.setTimeout(function () {
+        var ev = new Event("load");
+        if (typeof listener === "function") listener.call(window, ev); else if (listener.handleEvent) listener.handleEvent(ev);
+      }, 0);
+      return;
+    }
+    return nativeAddEventListener.apply(this || window, arguments);
+  };
+  function injectFrontEnd() {
+    if (frontEnd.started) return;
+    frontEnd.started = true;
+    document.documentElement.setAttribute("data-mh-front-end", "started");
+    frontEnd.sources.forEach(function (src) {
+      var s = document.createElement("script");
+      s.src = src;
+      s.async = false;
+      document.body.appendChild(s);
+    });
+  }
+  /* When does the browser show the page? The "load" event says the whole page is parsed; the text is on screen
+     once a frame after it has been presented, which the browser reports, late, as a largest-contentful-paint
+     entry. Start on such an entry (at or after "load"), or, when the largest text was already shown before
+     "load" (no entry comes), half a second after it. */
+  var lcp = { last: -1 };
+  try {
+    new PerformanceObserver(function (list) {
+      list.getEntries().forEach(function (e) { lcp.last = Math.max(lcp.last, e.startTime); });
+      if (frontEnd.loadedAt !== undefined && lcp.last >= frontEnd.loadedAt) startSoon();
+    }).observe({ type: "largest-contentful-paint", buffered: true });
+  } catch (e) { /* no such entries in this browser: the timer below starts the front end */ }
+  function startSoon() { window.setTimeout(injectFrontEnd, 0); }
+  window.mhStartFrontEnd = function (sources) {
+    if (frontEnd.sources) return;
+    frontEnd.sources = sources;
+    if (document.visibilityState === "hidden" || !window.requestAnimationFrame) { injectFrontEnd(); return; }
+    function whenLoaded() {
+      frontEnd.loadedAt = window.performance.now();
+      if (lcp.last >= frontEnd.loadedAt) startSoon();
+      window.setTimeout(injectFrontEnd, 500);
+    }
+    if (document.readyState === "complete") whenLoaded(); else nativeAddEventListener.call(window, "load", whenLoaded);
+    /* a tab hidden before then draws no frame: start there at once */
+    document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") injectFrontEnd(); });
+  };
 
   /* ---------- live region, focus, ARIA fixes ---------- */
   var seq = 0;
