@@ -119,26 +119,42 @@
       document.body.appendChild(s);
     });
   }
-  /* When does the browser show the page? The "load" event says the whole page is parsed; the text is on screen
-     once a frame after it has been presented, which the browser reports, late, as a largest-contentful-paint
-     entry. Start on such an entry (at or after "load"), or, when the largest text was already shown before
-     "load" (no entry comes), half a second after it. */
-  var lcp = { last: -1 };
+  /* When does the browser show the page? The "load" event says the whole page is parsed; its text is on screen
+     once a frame after that has been presented, which the browser reports, late, in paint entries. Start when
+     the first contentful paint has been reported and either the largest paint is at or after "load", or half a
+     second has passed since "load" (the largest text was shown before it, so no later entry comes). A busy
+     machine may paint seconds after "load": nothing starts before that, but never later than 5 s after it. */
+  var shown = { contentful: false, lcpAfterLoad: false, waited: false };
+  function afterFrame(fn) { window.requestAnimationFrame(function () { window.setTimeout(fn, 0); }); }
+  function startWhenShown() {
+    if (frontEnd.loadedAt === undefined || frontEnd.started || !shown.contentful) return;
+    /* two more frames: text painted in the frames right after the reported one is on screen too */
+    if (shown.lcpAfterLoad || shown.waited) afterFrame(function () { afterFrame(injectFrontEnd); });
+  }
   try {
     new PerformanceObserver(function (list) {
-      list.getEntries().forEach(function (e) { lcp.last = Math.max(lcp.last, e.startTime); });
-      if (frontEnd.loadedAt !== undefined && lcp.last >= frontEnd.loadedAt) startSoon();
+      list.getEntries().forEach(function (e) { if (e.name === "first-contentful-paint") shown.contentful = true; });
+      startWhenShown();
+    }).observe({ type: "paint", buffered: true });
+    new PerformanceObserver(function (list) {
+      list.getEntries().forEach(function (e) {
+        shown.contentful = true;
+        if (frontEnd.loadedAt !== undefined && e.startTime >= frontEnd.loadedAt) shown.lcpAfterLoad = true;
+        shown.lastLcp = Math.max(shown.lastLcp || 0, e.startTime);
+      });
+      startWhenShown();
     }).observe({ type: "largest-contentful-paint", buffered: true });
-  } catch (e) { /* no such entries in this browser: the timer below starts the front end */ }
-  function startSoon() { window.setTimeout(injectFrontEnd, 0); }
+  } catch (e) { shown.contentful = true; /* no paint entries in this browser: the timer below starts it */ }
   window.mhStartFrontEnd = function (sources) {
     if (frontEnd.sources) return;
     frontEnd.sources = sources;
     if (document.visibilityState === "hidden" || !window.requestAnimationFrame) { injectFrontEnd(); return; }
     function whenLoaded() {
       frontEnd.loadedAt = window.performance.now();
-      if (lcp.last >= frontEnd.loadedAt) startSoon();
-      window.setTimeout(injectFrontEnd, 500);
+      if (shown.lastLcp !== undefined && shown.lastLcp >= frontEnd.loadedAt) shown.lcpAfterLoad = true;
+      window.setTimeout(function () { shown.waited = true; startWhenShown(); }, 500);
+      window.setTimeout(injectFrontEnd, 5000);
+      startWhenShown();
     }
     if (document.readyState === "complete") whenLoaded(); else nativeAddEventListener.call(window, "load", whenLoaded);
     /* a tab hidden before then draws no frame: start there at once */
