@@ -72,10 +72,10 @@ def stop(proc) -> None:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    proc, base, _log = start_voila(tmp_path_factory, MHKURS_RECORD="browser")  # each browser context: a new learner
-    yield base
-    stop(proc)
+def server(course_server):
+    """The session's course server (tests/conftest.py), its pool full: each browser context is a new learner."""
+    course_server.wait_for_full_pool()
+    return course_server.base
 
 
 @pytest.fixture(scope="module")
@@ -243,7 +243,10 @@ def test_a_failing_page_shows_a_friendly_message_not_a_traceback(browser, tmp_pa
     broken = tmp_path_factory.mktemp("broken") / "content"
     shutil.copytree(REPO_ROOT / "course" / "content", broken)
     (broken / "myths.yaml").write_text("myths:\n  - id: [oops\n", encoding="utf-8")
-    proc, base, log = start_voila(tmp_path_factory, MHKURS_CONTENT=str(broken))
+    # Only the page opened here gets a pooled kernel (as every module page does when served): a full pool of
+    # failing module pages would only make the start slow.
+    only_05 = ["--VoilaKernelManager.preheat_denylist=^(?!.*05-myter)"]
+    proc, base, log = start_voila(tmp_path_factory, limits=TEST_LIMITS + only_05, MHKURS_CONTENT=str(broken))
     try:
         context = browser.new_context()
         page = context.new_page()

@@ -30,11 +30,11 @@ FIRST_CHOICE, SECOND_CHOICE = bergen_choices()
 
 
 @pytest.fixture(scope="module")
-def hosted(tmp_path_factory):
-    """Voila as `mhkurs serve --host 0.0.0.0` runs it: every learner's record in their own browser."""
-    proc, base, log = start_voila(tmp_path_factory, MHKURS_RECORD="browser")
-    yield base, log
-    stop(proc)
+def hosted(course_server):
+    """Voila as `mhkurs serve --host 0.0.0.0` runs it: every learner's record in their own browser (the
+    session's course server, tests/conftest.py)."""
+    course_server.wait_for_full_pool()
+    return course_server.base, course_server.log
 
 
 @pytest.fixture(scope="module")

@@ -146,6 +146,8 @@ def test_attackers_get_nothing_and_honest_learners_are_graded_as_without_sandbox
 
     # A: the honest learners alone, serially, without sandbox (the reference).
     ref = _new_course(tmp_path / "ref", a)
+    course = tmp_path / "class"  # the same generated course for B (nbgrader_config.py roots it where it lies)
+    shutil.copytree(ref, course)
     release = (ref / "release" / a / f"{a}.ipynb").read_text(encoding="utf-8")
     honest = [simulate(bank, release, f"s{i:02d}-{k}", k) for i, k in enumerate(HONEST, start=1)]
     _hand_in(ref, a, honest)
@@ -155,7 +157,6 @@ def test_attackers_get_nothing_and_honest_learners_are_graded_as_without_sandbox
     reference = _grades(ref, a, [s.student for s in honest])
 
     # B: the whole class with attackers, sandboxed, two workers.
-    course = _new_course(tmp_path / "class", a)
     victim = honest[0].student  # the fully correct learner
     attackers = [attack(bank, release, f"x{i:02d}-{k}", k, a, victim, port) for i, k in enumerate(ATTACKS, start=1)]
     _hand_in(course, a, honest + attackers)

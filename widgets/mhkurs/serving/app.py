@@ -16,6 +16,7 @@ from pathlib import Path
 
 from tornado.ioloop import PeriodicCallback
 from traitlets import Bool, Float, Int
+from jupyter_server._tz import utcnow
 from jupyter_server.base.handlers import FileFindHandler
 from jupyter_server.utils import url_path_join
 from voila.app import Voila
@@ -87,6 +88,10 @@ class GatedVoilaHandler(TornadoVoilaHandler):
         self.finish(OVERLOAD_PAGE.read_text(encoding="utf-8"))
 
     async def get(self, path=None):
+        # Voila's front end sends the page's ``_xsrf`` cookie when the page is left, to have its kernel shut
+        # down at once (``/voila/api/shutdown``); Voila's page never set that cookie, so the request was refused
+        # (403) and the kernel of every closed page waited for the idle cull.
+        self.xsrf_token  # noqa: B018 (reading it sets the cookie)
         box: list[str] = []
         token = _render_box.set(box)
         try:
@@ -152,6 +157,12 @@ class CourseVoila(Voila):
                     result = await pooled(*args, **kwargs)
                 finally:
                     _in_pool_call.reset(token)
+                # Voila protects a kernel from the idle cull only while it waits in the pool: one that waited
+                # longer than cull_idle_timeout would be culled as soon as it is handed out, before the page's
+                # browser connects. Handing it out is activity.
+                kernel = km._kernels.get(result[2])
+                if kernel is not None:
+                    kernel.last_activity = utcnow()
                 box = _render_box.get()
                 if box is not None:
                     box.append(result[2])
