@@ -124,7 +124,8 @@ FRONT_END_ORDER = """(() => {
   window.__mhContentPaint = null; window.__mhFrontEndAt = null;
   new PerformanceObserver(list => {
     for (const e of list.getEntries())
-      if (e.name === "first-contentful-paint" && window.__mhContentPaint === null) window.__mhContentPaint = e.startTime;
+      if (e.name === "first-contentful-paint" && window.__mhContentPaint === null)
+        window.__mhContentPaint = e.startTime;
   }).observe({type: "paint", buffered: true});
   new MutationObserver(records => {
     for (const r of records) for (const n of r.addedNodes)
@@ -173,7 +174,9 @@ def test_widgets_hydrate_into_reserved_space_without_moving_the_text(browser, se
     if notebook == LANDING:  # the learner's progress has taken the course map's place
         page.locator(".mh-landing .mh-landing-progress").wait_for()
         assert page.locator(".mh-course-map").is_hidden()
-    # every exercise keeps a room of its own size (mhkurs.ui.reserve), and fills it once drawn: no blank space
+    # every exercise keeps a room of its own size (mhkurs.ui.reserve), and fills it once drawn and given the
+    # learner's record (the progress box is shorter while it waits for it): no blank space
+    page.locator(".mh-waiting").first.wait_for(state="detached")
     rooms = page.evaluate(SLOT_ROOMS)
     assert rooms and all(r["kind"] == "reserved" for r in rooms), rooms
     for r in rooms:
