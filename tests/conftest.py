@@ -39,7 +39,7 @@ class CourseServer:
 def course_server(tmp_path_factory):
     """The course served as `mhkurs serve --host 0.0.0.0` serves it (kernel pool, records in the browser), started
     once for the browser test modules that only open pages (test_browser, test_first_view, test_record_browser)
-    and stopped at the end of the session: filling its pool of nine module kernels is the slow part of a start.
+    and stopped at the end of the session: filling its pool (module pages and landing page) is the slow part of a start.
     Each browser context is a new learner with its own record, so no test sees another module's learners.
 
     Voila's idle culling is off here (``cull_idle_timeout=0``): over a whole session a pooled kernel can sit
@@ -51,7 +51,12 @@ def course_server(tmp_path_factory):
 
     from mhkurs.cli import site_pages
 
-    modules = sum(p.startswith("modules/") for p in site_pages())  # only module pages are preheated (voila.json)
+    import json  # noqa: PLC0415
+
+    from mhkurs.bank.loader import REPO_ROOT  # noqa: PLC0415
+
+    denied = set(json.loads((REPO_ROOT / "voila.json").read_text())["VoilaKernelManager"]["preheat_denylist"])
+    modules = sum(p not in denied for p in site_pages())  # the preheated pages: modules and landing (voila.json)
     no_cull = ["--MappingKernelManager.cull_idle_timeout=0"]
     proc, base, log = start_voila(tmp_path_factory, limits=TEST_LIMITS + no_cull, MHKURS_RECORD="browser")
     server = CourseServer(base, log, modules)

@@ -103,7 +103,7 @@ def test_a_learners_closed_page_makes_room_for_their_next_page():
 
 # --- a real server under a flood -------------------------------------------------------------
 
-POOL = 9  # one preheated kernel per module page (voila.json)
+POOL = 10  # one preheated kernel per module page and the landing page (voila.json)
 CAP = POOL + 6
 
 

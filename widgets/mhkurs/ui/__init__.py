@@ -24,3 +24,12 @@ __all__ = [
     "show_conversation", "show_example_questions", "show_question_choice",
     "show_course_map",
 ]
+
+# Each widget keeps its room on the page until Voila's front end has drawn it (issue 18; reserve.py).
+from .reserve import reserving  # noqa: E402
+
+show_case, show_classifier, show_course_test, show_landing, show_module_end, show_myths, show_navigator, \
+    show_progress, show_question_choice, show_quiz, show_spotter = (
+        reserving(f) for f in (show_case, show_classifier, show_course_test, show_landing, show_module_end,
+                               show_myths, show_navigator, show_progress, show_question_choice, show_quiz,
+                               show_spotter))

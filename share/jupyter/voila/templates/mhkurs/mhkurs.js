@@ -1,4 +1,5 @@
 /* mhkurs page behaviour, inlined by index.html.j2 before Voila's own scripts:
+   - Voila's front end starts after the browser has painted the page (mhStartFrontEnd);
    - a clear Norwegian message when the connection to the kernel is lost (nothing silently dead);
    - one polite live region that announces feedback (.mh-verdict, [data-mh-announce]);
    - focus moves to the new content after a change ([data-mh-focus]) and never drops to the page body;
@@ -86,6 +87,79 @@
       if (b) { b.hidden = false; var h = b.querySelector("[tabindex]"); if (h) h.focus(); }
     }
   }, true);
+
+  /* ---------- Voila's front end starts after the first paint ---------- */
+  /* The page's text is in the HTML. Voila's front end (voila-style.js, then Voila's main bundle: about 5 MB of
+     JavaScript) is only needed by the exercises, so it is fetched and run once the browser has shown the page
+     (below), or at once in a tab nobody sees (no frame is drawn there; the kernel must not wait). Scripts added
+     with async = false run in the order given. */
+  var frontEnd = { sources: null, started: false, loadedAt: undefined };
+  /* Voila's main bundle starts from window's "load" event, which may have fired before the bundle arrives:
+     a "load" listener added after the page has loaded (only once the front end has been started) is called as
+     the event would have called it. */
+  var nativeAddEventListener = window.addEventListener;
+  window.addEventListener = function (type, listener, options) {
+    if (type === "load" && frontEnd.started && document.readyState === "complete" && listener) {
+      window.setTimeout(function () {
+        var ev = new Event("load");
+        if (typeof listener === "function") listener.call(window, ev); else if (listener.handleEvent) listener.handleEvent(ev);
+      }, 0);
+      return;
+    }
+    return nativeAddEventListener.apply(this || window, arguments);
+  };
+  function injectFrontEnd() {
+    if (frontEnd.started) return;
+    frontEnd.started = true;
+    document.documentElement.setAttribute("data-mh-front-end", "started");
+    frontEnd.sources.forEach(function (src) {
+      var s = document.createElement("script");
+      s.src = src;
+      s.async = false;
+      document.body.appendChild(s);
+    });
+  }
+  /* When does the browser show the page? The "load" event says the whole page is parsed; its text is on screen
+     once a frame after that has been presented, which the browser reports, late, in paint entries. Start when
+     the first contentful paint has been reported and either the largest paint is at or after "load", or half a
+     second has passed since "load" (the largest text was shown before it, so no later entry comes). A busy
+     machine may paint seconds after "load": nothing starts before that, but never later than 5 s after it. */
+  var shown = { contentful: false, lcpAfterLoad: false, waited: false };
+  function afterFrame(fn) { window.requestAnimationFrame(function () { window.setTimeout(fn, 0); }); }
+  function startWhenShown() {
+    if (frontEnd.loadedAt === undefined || frontEnd.started || !shown.contentful) return;
+    /* two more frames: text painted in the frames right after the reported one is on screen too */
+    if (shown.lcpAfterLoad || shown.waited) afterFrame(function () { afterFrame(injectFrontEnd); });
+  }
+  try {
+    new PerformanceObserver(function (list) {
+      list.getEntries().forEach(function (e) { if (e.name === "first-contentful-paint") shown.contentful = true; });
+      startWhenShown();
+    }).observe({ type: "paint", buffered: true });
+    new PerformanceObserver(function (list) {
+      list.getEntries().forEach(function (e) {
+        shown.contentful = true;
+        if (frontEnd.loadedAt !== undefined && e.startTime >= frontEnd.loadedAt) shown.lcpAfterLoad = true;
+        shown.lastLcp = Math.max(shown.lastLcp || 0, e.startTime);
+      });
+      startWhenShown();
+    }).observe({ type: "largest-contentful-paint", buffered: true });
+  } catch (e) { shown.contentful = true; /* no paint entries in this browser: the timer below starts it */ }
+  window.mhStartFrontEnd = function (sources) {
+    if (frontEnd.sources) return;
+    frontEnd.sources = sources;
+    if (document.visibilityState === "hidden" || !window.requestAnimationFrame) { injectFrontEnd(); return; }
+    function whenLoaded() {
+      frontEnd.loadedAt = window.performance.now();
+      if (shown.lastLcp !== undefined && shown.lastLcp >= frontEnd.loadedAt) shown.lcpAfterLoad = true;
+      window.setTimeout(function () { shown.waited = true; startWhenShown(); }, 500);
+      window.setTimeout(injectFrontEnd, 5000);
+      startWhenShown();
+    }
+    if (document.readyState === "complete") whenLoaded(); else nativeAddEventListener.call(window, "load", whenLoaded);
+    /* a tab hidden before then draws no frame: start there at once */
+    document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") injectFrontEnd(); });
+  };
 
   /* ---------- live region, focus, ARIA fixes ---------- */
   var seq = 0;
@@ -176,7 +250,7 @@
     return found;
   }
 
-  var pending = null, ariaPending = null, toSpeak = [], toFocus = [];
+  var pending = null, ariaPending = null, toSpeak = [], toFocus = [], changed = { whole: false, roots: [] };
   function onMutations(mutations) {
     var added = newlyAdded(mutations);
     mutations.forEach(function (m) {
@@ -184,9 +258,22 @@
         m.target.setAttribute("aria-pressed", m.target.classList.contains("mod-active") ? "true" : "false");
       }
     });
+    /* One pass after a burst of changes (widgets add their children in several steps), over the slots that
+       changed only: while Voila draws a page's widgets, a pass over the whole page after every burst cost
+       more main-thread time than some of the widgets themselves (Lighthouse, module 5). */
+    added.forEach(function (n) {
+      var root = n.closest && n.closest(".mh-slot, [cell-index]");
+      if (!root) changed.whole = true; else if (changed.roots.indexOf(root) < 0) changed.roots.push(root);
+    });
     if (added.length && !ariaPending) {
-      /* one pass over the page after a burst of changes: widgets add their children in several steps */
-      ariaPending = window.setTimeout(function () { ariaPending = null; fixAria(document.body); }, 40);
+      ariaPending = window.setTimeout(function () {
+        ariaPending = null;
+        var roots = changed.whole ? [document.body] : changed.roots;
+        changed.whole = false; changed.roots = [];
+        roots.forEach(function (root) { if (document.contains(root)) fixAria(root); });
+        swapCourseMap();
+        syncModuleMenu();
+      }, 40);
     }
     if (!state.acted || !added.length) return;
     /* Collect over the mutation batches of one update, then act once. */
@@ -267,7 +354,7 @@
     fixAria(document.body);
     window.addEventListener("load", function () { fixAria(document.body); });
     adoptShell();
-    new MutationObserver(function (m) { adoptShell(); swapCourseMap(); syncModuleMenu(); onMutations(m); }).observe(document.body, {
+    new MutationObserver(function (m) { adoptShell(); onMutations(m); }).observe(document.body, {
       childList: true, subtree: true, attributes: true, attributeFilter: ["class"]
     });
     var reload = document.getElementById("mh-conn-reload");
