@@ -18,8 +18,8 @@ and enabled, found by watching the page (MARK_READY); reading text is in the HTM
 count. A page whose widgets have no control at all is reported as such.
 
 "cold" starts Voila with --no-preheat (every visit starts and runs a fresh kernel); "pool" uses
-voila.json as shipped (one preheated kernel per module page; the landing page is never preheated
-because it shows the learner's progress as of the moment it is opened). With the pool, visits to a
+voila.json as shipped (one preheated kernel per module page and one for the landing page, which reads the
+learner's progress when the page loads). With the pool, visits to a
 page are spaced by --gap seconds so the pool can refill, as it would between learners.
 """
 

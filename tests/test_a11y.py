@@ -7,11 +7,13 @@ One Voila server for the module (the fixtures of test_browser.py); one page load
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
 from test_browser import browser, page, start_voila, stop  # noqa: F401 (fixtures)
 
+from mhkurs.bank.loader import REPO_ROOT
 from mhkurs.cli import site_pages
 
 pytestmark = pytest.mark.browser
@@ -51,7 +53,8 @@ def server(tmp_path_factory):
     is still running the notebook may come without its exercise widgets (seen with Voila 0.5's pool)."""
     # Each test's browser context is a new learner: records in the browser, so no test sees another's.
     proc, base, log = start_voila(tmp_path_factory, MHKURS_RECORD="browser")
-    modules = sum(p.startswith("modules/") for p in PAGES)  # only module pages are preheated
+    denied = set(json.loads((REPO_ROOT / "voila.json").read_text())["VoilaKernelManager"]["preheat_denylist"])
+    modules = sum(p not in denied for p in site_pages())  # the preheated pages: modules and landing (voila.json)
     deadline = time.time() + 300
     while log.read_text().count("is filled with") < modules and time.time() < deadline:
         time.sleep(1)
@@ -264,9 +267,7 @@ def test_scenario_reads_as_a_story_with_focus_and_announcement(page, server):
     order = [text.index(x) for x in ("Steg 1", weak, "✘ Svak handling.", "Steg 2", "Hva gjør du?")]
     assert order == sorted(order), order
     assert case.get_by_role("button", name=weak).count() == 0
-    while case.get_by_role("button", name="Spill saken på nytt").count() == 0:
-        case.locator(".mh-choice-list button").first.click()
-        page.wait_for_timeout(300)
+    play_to_the_end(page, case)
     page.wait_for_function("document.activeElement && document.activeElement.textContent === 'Oppsummering'")
     text = case.inner_text()
     assert text.index("Steg 2") < text.index("Oppsummering") < text.index("Gjennomgang av valgene dine")
@@ -326,15 +327,22 @@ def test_module_frame_menu_states_and_the_way_on(page, server):
     end.get_by_role("link", name="Modul 3:", exact=False).wait_for()
 
 
+def play_to_the_end(pg, case) -> None:
+    """Choose the first option at every step until the case is over; after each click wait until the kernel has
+    replaced the step (the clicked button leaves the page), not a fixed time."""
+    while case.get_by_role("button", name="Spill saken på nytt").count() == 0:
+        button = case.locator(".mh-choice-list button").first.element_handle()
+        button.click()
+        button.wait_for_element_state("hidden")
+
+
 def test_finishing_an_exercise_updates_the_end_of_the_module(page, server):
     open_page(page, server, "modules/09-avsluttende-case.ipynb")  # no other test plays its cases
     end = page.locator(".mh-module-end")
     case = page.locator(".mh-scenario").first
     title = case.locator("h3").first.inner_text().split(": ", 1)[1]
     assert title in end.inner_text()  # listed as not done yet
-    while case.get_by_role("button", name="Spill saken på nytt").count() == 0:
-        case.locator(".mh-choice-list button").first.click()
-        page.wait_for_timeout(300)
+    play_to_the_end(page, case)
     page.wait_for_function("t => !document.querySelector('.mh-module-end').textContent.includes(t)", arg=title)
 
 
