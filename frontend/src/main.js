@@ -11,16 +11,29 @@
    - asks the server to shut the kernel down when the page is left (as Voila's widget manager did);
    - once every widget is drawn, takes the page's loading notice away (window.voila_finish, as Voila's theme
      plugin did) and sets data-mh-front-end="ready" on <html>.
-   Work is cut into tasks shorter than ~30 ms (yields between model and view batches), so the main thread is
-   never blocked long: Lighthouse's total blocking time counts every task over 50 ms. */
+   Work is cut into short tasks (the libraries evaluated part by part; yields between models, comms and views),
+   so the main thread is never blocked long: Lighthouse's total blocking time counts every task over 50 ms. */
 
-import { ManagerBase } from "@jupyter-widgets/base-manager";
-import * as base from "@jupyter-widgets/base";
-import * as controls from "@jupyter-widgets/controls";
-import { KernelConnection } from "@jupyterlab/services/lib/kernel/default";
-import { ServerConnection } from "@jupyterlab/services/lib/serverconnection";
-import { Widget, Panel } from "@lumino/widgets";
 import { anywidget } from "./anywidget.js";
+
+/* The libraries come in parts (src/parts/*.js, chunks of an ES module build), each fetched and evaluated in a task
+   of its own, one after the other: evaluating the whole 580 KB in one task blocked the page longest of all, and
+   parts fetched together were evaluated together. */
+let Widget, Panel, KernelConnection, ServerConnection, base, ManagerBase, controls;
+async function loadParts() {
+  const lumino = await import("./parts/lumino.js");
+  await nextTask();
+  const baseParts = await import("./parts/base.js");
+  await nextTask();
+  const services = await import("./parts/services.js");
+  await nextTask();
+  const controlsPart = await import("./parts/controls.js");
+  await nextTask();
+  ({ Widget, Panel } = lumino.widgets);
+  ({ KernelConnection, ServerConnection } = services);
+  ({ base, ManagerBase } = baseParts);
+  ({ controls } = controlsPart);
+}
 
 const WIDGET_VIEW = "application/vnd.jupyter.widget-view+json";
 /* A task may run this long before yielding. Lighthouse's mobile preset multiplies every main-thread task by 4
@@ -42,13 +55,9 @@ async function pace() {
   sliceStart = performance.now();
 }
 
-const MODULES = {
-  "@jupyter-widgets/base": base,
-  "@jupyter-widgets/controls": controls,
-  anywidget: anywidget(base),
-};
+let MODULES;
 
-class CourseWidgetManager extends ManagerBase {
+const courseWidgetManager = () => class CourseWidgetManager extends ManagerBase {
   constructor(kernel) {
     super();
     this.kernel = kernel;
@@ -77,7 +86,7 @@ class CourseWidgetManager extends ManagerBase {
     const reply = await this.kernel.requestCommInfo({ target_name: this.comm_target_name });
     return reply.content.status === "ok" ? reply.content.comms : {};
   }
-}
+};
 
 /* ---------- one widget output, drawn where the page has it ---------- */
 async function drawOutput(manager, script) {
@@ -160,6 +169,10 @@ async function main() {
   const config = pageConfig();
   const kernelId = config.kernelId;
   if (!kernelId) return;
+  await loadParts();
+  MODULES = { "@jupyter-widgets/base": base, "@jupyter-widgets/controls": controls, anywidget: anywidget(base) };
+  const CourseWidgetManager = courseWidgetManager();
+  await pace();
   const baseUrl = new URL(config.baseUrl || "/", window.location.href).href;
   const serverSettings = ServerConnection.makeSettings({
     baseUrl,
@@ -186,5 +199,4 @@ async function main() {
   finish();
 }
 
-// not in the task that evaluates this script (already the longest of the front end): in a task of its own
-nextTask().then(main).catch((err) => { console.error("mhkurs:", err); finish(); });
+main().catch((err) => { console.error("mhkurs:", err); finish(); });
