@@ -150,6 +150,8 @@ function pageConfig() {
   return el ? JSON.parse(el.textContent) : {};
 }
 
+/* As Voila's widget manager does: when the page is left, ask the server to shut its kernel down at once (a page
+   closed without "beforeunload" – a crash, a lost connection – is handled by the server, mhkurs.serving). */
 function shutdownOnLeave(baseUrl, kernel) {
   let sent = false;
   const send = () => {
@@ -162,7 +164,6 @@ function shutdownOnLeave(baseUrl, kernel) {
     kernel.dispose();
   };
   window.addEventListener("beforeunload", send);
-  window.addEventListener("pagehide", (ev) => { if (!ev.persisted) send(); });
 }
 
 async function main() {
@@ -179,7 +180,13 @@ async function main() {
     wsUrl: "ws" + baseUrl.slice(4),  // http(s):// → ws(s)://
     appendToken: false,
   });
-  const kernel = new KernelConnection({ model: { id: kernelId, name: "python3" }, serverSettings, handleComms: true });
+  const kernel = new KernelConnection({
+    model: { id: kernelId, name: "python3" }, serverSettings, handleComms: true,
+    // Comm messages go to the kernel's main shell, as with Voila's front end (services 7.2): since 7.5, services
+    // would open a subshell (a thread of its own) for them when the kernel offers it, and the course's widget
+    // callbacks would run concurrently with each other.
+    commsOverSubshells: "disabled",
+  });
   shutdownOnLeave(baseUrl, kernel);
   const manager = new CourseWidgetManager(kernel);
   window.mhWidgetManager = manager;
