@@ -11,11 +11,14 @@ CLS, TBT and performance score per preset, the accessibility score, the bytes of
 first visit, measured over the DevTools protocol: every byte that crossed the network).
 
     .venv/bin/python benchmarks/page_speed.py [--pages landing,01,05] [--runs 1] [--gap 8] [--ref GIT-REF]
+                                              [--before GIT-REF]
 
 ``--pages``: ``landing``, ``floor``, module numbers (``01`` … ``09``) or notebook paths, comma-separated
 (default: the landing page and every module). ``--ref``: serve the course as it was at a git commit
 (``git archive`` into a temporary folder, its own package, template and voila.json; for a before/after
-table). ``--runs``: Lighthouse runs per page and preset (the
+table). ``--before``: also serve the course as it was at a git commit, in the same run, and measure each page
+there right before the same page of the course measured (the "before" rows, under the same machine load).
+``--runs``: Lighthouse runs per page and preset (the
 median is printed). Reports are kept in ``bench-out/page_speed/`` (JSON, one per run).
 Pages are warmed (rendered once) before they are measured, and visits are spaced by ``--gap`` seconds
 so that the preheated pool refills between them, as between two learners.
@@ -225,6 +228,8 @@ def main() -> None:
     ap.add_argument("--gap", type=float, default=8.0, help="seconds between visits (the pool refills)")
     ap.add_argument("--no-floor", action="store_true", help="leave the floor page out")
     ap.add_argument("--ref", help="serve the course as it was at this git commit (default: the working tree)")
+    ap.add_argument("--before", help="also serve the course at this git commit and measure each page there first, "
+                                     "in the same run")
     args = ap.parse_args()
     setup_lighthouse()
     from playwright.sync_api import sync_playwright
@@ -242,12 +247,22 @@ def main() -> None:
                 floor, floor_base = start_floor(tmp)
                 servers.append(floor)
                 targets.append(("floor (stock Voila, lab template)", floor_base + "floor.ipynb"))
+            before_base = None
+            if args.before:
+                (tmp / "before").mkdir()
+                before, before_base = start_course(tmp / "before", args.before)
+                servers.append(before)
             course, base = start_course(tmp, args.ref)
             servers.append(course)
             for nb in pages:
                 wait_http(base + nb)  # warm: first render of each page (imports, templates)
+                if before_base:
+                    wait_http(before_base + nb)
             time.sleep(max(10.0, 3.0 * len(pages)))  # the pool refills after the warm-up renders
-            targets += [(nb, base + nb) for nb in pages]
+            for nb in pages:
+                if before_base:
+                    targets.append((f"{nb} (before: {args.before})"[:42], before_base + nb))
+                targets.append((nb, base + nb))
             for n, (name, url) in enumerate(targets):
                 figures: dict[str, dict] = {}
                 for preset in ("mobile", "desktop"):
@@ -266,6 +281,8 @@ def main() -> None:
                 server.stop()
     load = os.getloadavg()[0]
     what = f"the course at {args.ref}" if args.ref else "the course (working tree)"
+    if args.before:
+        what += f", each page after the same page of the course at {args.before} (before)"
     print(f"\n{what}: Lighthouse 12.8 in Debian's chromium, simulated throttling, median of {args.runs} run(s) per page "
           f"and preset; load average {load:.1f} on {os.cpu_count()} cores at the end (compare within this run).")
     print("Goals: mobile LCP <= 2.5 s, CLS <= 0.1, TBT <= 600 ms; desktop LCP <= 1.5 s, TBT <= 300 ms, "

@@ -70,26 +70,35 @@ def test_the_landing_page_links_every_module_in_plain_html(server):
 
 def test_front_end_files_are_gzipped_and_hashed_ones_kept_for_a_year(server):
     _headers, html = page_html(f"{server}/voila/render/{LANDING}")
-    # Voila's front end is not a script tag the parser fetches and runs: mhkurs.js starts it after the first paint
-    assert not re.search(r'<script[^>]+src="[^"]*(voila\.js|voila-style\.js)', html)
+    # The widget front end is the course's own (frontend/), not a script tag the parser fetches and runs: mhkurs.js
+    # starts it after the first paint. Voila's JupyterLab application is not loaded at all.
+    assert not re.search(r'<script[^>]+src="[^"]*(voila\.js|voila-style\.js|mhkurs-widgets\.js)', html)
     sources = json.loads(re.search(r'<script id="mh-front-end" type="application/json">(.*?)</script>', html,
                                    re.S).group(1))
-    assert [s.rsplit("/", 1)[-1].split("?")[0] for s in sources] == ["voila-style.js", "voila.js"]
-    main_js = re.fullmatch(r"/voila/static/_/[0-9a-f]+/voila\.js", sources[1]).group(0)
+    assert [s["type"] for s in sources] == ["module"]
+    main_js = re.fullmatch(r"/voila/templates/mhkurs/static/mhkurs-widgets\.js\?v=[0-9a-f]+",
+                           sources[0]["src"]).group(0)
+    assert "voila.js" not in html and "voila-style.js" not in html
     css = re.search(r'href="(/voila/templates/mhkurs/static/index\.css\?v=[0-9a-f]+)"', html).group(1)
-    config = json.loads(re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
-                                  html, re.S).group(1))
-    widgets = next(e for e in config["federated_extensions"] if e["name"] == "@jupyter-widgets/jupyterlab-manager")
-    entry = f"/voila/labextensions/{widgets['name']}/{widgets['load']}"
-    # the bundle's chunks are fetched from the same digest path as voila.js (its webpack public path)
-    assert config["fullStaticUrl"] == main_js.rsplit("/", 1)[0]
-    for path in (main_js, css, entry):
+    widgets_css = re.search(r'href="(/voila/templates/mhkurs/static/mhkurs-widgets\.css\?v=[0-9a-f]+)"', html).group(1)
+    _h, body = fetch(f"{server}{main_js}")
+    parts = sorted(set(re.findall(r"chunks/[a-z]+-[0-9A-Z]{8}\.js", gzip.decompress(body).decode())))
+    assert parts, "the front end loads its parts from chunks/"
+    chunk = "/voila/templates/mhkurs/static/" + parts[0]
+    for path in (main_js, css, widgets_css, chunk):
         headers, body = fetch(f"{server}{path}")
         assert headers.get("content-encoding") == "gzip", path
         assert headers.get("cache-control") == "public, max-age=31536000, immutable", (path, headers)
         assert gzip.decompress(body)
-    # a file whose name carries no hash is revalidated, and the unversioned main bundle is not kept for a year
-    for path in (f"/voila/labextensions/{widgets['name']}/package.json", "/voila/static/voila.js"):
+    # the course server still serves Voila's own bundle (for other Voila pages) under its digest path, kept a year
+    config = json.loads(re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
+                                  html, re.S).group(1))
+    voila_js = config["fullStaticUrl"] + "/voila.js"
+    assert re.fullmatch(r"/voila/static/_/[0-9a-f]+/voila\.js", voila_js)
+    headers, _body = fetch(f"{server}{voila_js}")
+    assert headers.get("cache-control") == "public, max-age=31536000, immutable", headers
+    # a file whose URL carries no hash is revalidated, and the unversioned main bundles are not kept for a year
+    for path in ("/voila/static/voila.js", "/voila/templates/mhkurs/static/mhkurs-widgets.js"):
         headers, _body = fetch(f"{server}{path}")
         assert "immutable" not in headers.get("cache-control", ""), (path, headers)
 
@@ -119,7 +128,7 @@ LAYOUT_SHIFTS = """(() => {
     for (const e of list.getEntries()) if (!e.hadRecentInput) window.__mhShifts.push(e.value);
   }).observe({type: "layout-shift", buffered: true});
 })();"""
-# When the page's text was first painted, and when Voila's front end (its first script) was put into the page.
+# When the page's text was first painted, and when the widget front end (its script) was put into the page.
 FRONT_END_ORDER = """(() => {
   window.__mhContentPaint = null; window.__mhFrontEndAt = null;
   new PerformanceObserver(list => {
@@ -129,7 +138,7 @@ FRONT_END_ORDER = """(() => {
   }).observe({type: "paint", buffered: true});
   new MutationObserver(records => {
     for (const r of records) for (const n of r.addedNodes)
-      if (n.tagName === "SCRIPT" && /voila(-style)?\\.js/.test(n.src || "") && window.__mhFrontEndAt === null)
+      if (n.tagName === "SCRIPT" && /mhkurs-widgets\\.js/.test(n.src || "") && window.__mhFrontEndAt === null)
         window.__mhFrontEndAt = performance.now();
   }).observe(document, {childList: true, subtree: true});
 })();"""
@@ -168,7 +177,7 @@ def test_widgets_hydrate_into_reserved_space_without_moving_the_text(browser, se
     page.set_default_timeout(120_000)
     page.goto(f"{server}/voila/render/{notebook}")
     page.wait_for_function(ALL_WIDGETS_DRAWN, polling=100)  # every slot hydrated by the late-started front end
-    # Voila's front end was started only after the page's text had been painted
+    # the widget front end was started only after the page's text had been painted
     painted, started = page.evaluate("[window.__mhContentPaint, window.__mhFrontEndAt]")
     assert painted is not None and started is not None and painted <= started, (painted, started)
     if notebook == LANDING:  # the learner's progress has taken the course map's place

@@ -33,7 +33,9 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 VERSIONED_STATIC = "voila/static/_/"
 """Prefix (under the base URL) of Voila's main bundle with a digest of its files in the path."""
 
-_HASHED_NAME = re.compile(r"[._-][0-9a-f]{8,}\.(?:js|css|woff2?|ttf|eot|svg|png|wasm)$")
+_HASHED_NAME = re.compile(r"[._-][0-9a-f]{8,}\.(?:js|css|woff2?|ttf|eot|svg|png|wasm)$"
+                          # the course's widget front end: esbuild names its chunks <name>-<8 base32 characters>.js
+                          r"|/mhkurs/static/chunks/[a-z]+-[0-9A-Z]{8}\.js$")
 
 
 def hashed_url(path: str, query_has_version: bool) -> bool:

@@ -67,11 +67,13 @@ http {{
         default "";
     }}
     # Front-end files whose URL carries a content hash are kept by the browser for a year: ?v=<hash>, Voila's
-    # main bundle under the course server's /voila/static/_/<digest>/, or a hash in the file name.
+    # main bundle under the course server's /voila/static/_/<digest>/, or a hash in the file name (the course's
+    # widget front end: esbuild's chunks/<name>-<8 base32 characters>.js).
     map $request_uri $mhkurs_cache {{
         "~[?&]v=" "public, max-age=31536000, immutable";
         "~/voila/static/_/[0-9a-f]+/" "public, max-age=31536000, immutable";
         "~/[^/?]*[._-][0-9a-f]{{8,}}\\.(js|css|woff2?|ttf|eot|svg)($|\\?)" "public, max-age=31536000, immutable";
+        "~/mhkurs/static/chunks/[a-z]+-[0-9A-Z]{{8}}\\.js($|\\?)" "public, max-age=31536000, immutable";
         default "public, max-age=600";
     }}
 {upstreams}

@@ -1,5 +1,5 @@
-/* mhkurs page behaviour, inlined by index.html.j2 before Voila's own scripts:
-   - Voila's front end starts after the browser has painted the page (mhStartFrontEnd);
+/* mhkurs page behaviour, inlined by index.html.j2 before any other script:
+   - the widget front end (static/mhkurs-widgets.js) starts after the browser has painted the page (mhStartFrontEnd);
    - a clear Norwegian message when the connection to the kernel is lost (nothing silently dead);
    - one polite live region that announces feedback (.mh-verdict, [data-mh-announce]);
    - focus moves to the new content after a change ([data-mh-focus]) and never drops to the page body;
@@ -88,32 +88,20 @@
     }
   }, true);
 
-  /* ---------- Voila's front end starts after the first paint ---------- */
-  /* The page's text is in the HTML. Voila's front end (voila-style.js, then Voila's main bundle: about 5 MB of
-     JavaScript) is only needed by the exercises, so it is fetched and run once the browser has shown the page
-     (below), or at once in a tab nobody sees (no frame is drawn there; the kernel must not wait). Scripts added
-     with async = false run in the order given. */
+  /* ---------- the widget front end starts after the first paint ---------- */
+  /* The page's text is in the HTML. The widget front end (the course's own, static/mhkurs-widgets.js, an ES module
+     with its parts; Voila's was about 5 MB of JavaScript) is only needed by the exercises, so it is fetched and run
+     once the browser has shown the page (below), or at once in a tab nobody sees (no frame is drawn there; the
+     kernel must not wait). Classic scripts added with async = false run in the order given. */
   var frontEnd = { sources: null, started: false, loadedAt: undefined };
-  /* Voila's main bundle starts from window's "load" event, which may have fired before the bundle arrives:
-     a "load" listener added after the page has loaded (only once the front end has been started) is called as
-     the event would have called it. */
   var nativeAddEventListener = window.addEventListener;
-  window.addEventListener = function (type, listener, options) {
-    if (type === "load" && frontEnd.started && document.readyState === "complete" && listener) {
-      window.setTimeout(function () {
-        var ev = new Event("load");
-        if (typeof listener === "function") listener.call(window, ev); else if (listener.handleEvent) listener.handleEvent(ev);
-      }, 0);
-      return;
-    }
-    return nativeAddEventListener.apply(this || window, arguments);
-  };
   function injectFrontEnd() {
     if (frontEnd.started) return;
     frontEnd.started = true;
     document.documentElement.setAttribute("data-mh-front-end", "started");
     frontEnd.sources.forEach(function (src) {
       var s = document.createElement("script");
+      if (typeof src === "object") { s.type = src.type; src = src.src; }  /* {"src": …, "type": "module"} */
       s.src = src;
       s.async = false;
       document.body.appendChild(s);
