@@ -10,7 +10,7 @@ import ipywidgets as w
 from .. import record
 from ..bank import get_bank
 from ..record import certificate, course_test
-from .common import box, button, html, t, verdict
+from .common import box, button, checkbox, hbox, html, radio, t, vbox, verdict
 from .progress_view import module_href
 
 NAMES = {"pre": "forhåndstesten", "post": "sluttesten"}
@@ -88,17 +88,14 @@ def show_course_test(kind: str) -> w.VBox:
     rows = []
     for n, q in enumerate(qs, 1):
         if q.type == "single":
-            ctl = w.RadioButtons(options=[(f"{o.id}. {o.text}", o.id) for o in q.options], value=None,
-                                 layout=w.Layout(width="auto"))
+            ctl = radio([(f"{o.id}. {o.text}", o.id) for o in q.options])
             ctl.option_ids = [o.id for o in q.options]
         else:
-            ctl = w.VBox([w.Checkbox(description=f"{o.id}. {o.text}", indent=False, layout=w.Layout(width="auto"))
-                          for o in q.options])
+            ctl = vbox([checkbox(f"{o.id}. {o.text}") for o in q.options])
             ctl.option_ids = [o.id for o in q.options]
         hint = " (velg ett)" if q.type == "single" else " (velg alle som passer)"
         controls.append((q, ctl))
-        row = w.VBox([html(f"<p><strong>{n}. {t(q.prompt)}</strong>{hint}</p>"), ctl])
-        row.add_class("mh-question")
+        row = vbox([html(f"<p><strong>{n}. {t(q.prompt)}</strong>{hint}</p>"), ctl], "mh-question")
         rows.append(row)
 
     def chosen(q, ctl) -> list[str]:
@@ -120,8 +117,8 @@ def show_course_test(kind: str) -> w.VBox:
             c.observe(save, names="value")
 
     result = html()
-    hand_in = button("Lever testen", f"Lever {NAMES[kind]} og se resultatet", "primary")
-    again = button("Ta testen på nytt", "Blank ut svarene og ta testen igjen")
+    hand_in = button("Lever testen", f"Lever {NAMES[kind]} og se resultatet", "primary", own_layout=True)
+    again = button("Ta testen på nytt", "Blank ut svarene og ta testen igjen", own_layout=True)
     again.layout.display = "none"
     questions = w.VBox(rows)
 
@@ -177,7 +174,7 @@ def show_course_test(kind: str) -> w.VBox:
     hand_in.on_click(on_hand_in)
     again.on_click(on_again)
     rec.on_ready(restore)
-    out = box([html("".join(intro)), questions, w.HBox([hand_in, again]), result, record.bridge()],
+    out = box([html("".join(intro)), questions, hbox([hand_in, again]), result, record.bridge()],
               title=str(test.title))
     out.add_class("mh-course-test")
     return out

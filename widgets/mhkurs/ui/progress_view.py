@@ -15,7 +15,7 @@ from .. import record
 from ..bank import get_bank
 from ..logic import progress as rules
 from ..record import certificate, course_test, refresher
-from .common import box, button, case_name, case_title, html, t
+from .common import box, button, case_name, case_title, hbox, html, t, vbox
 
 EXERCISE_NAMES = {"scenario": "Sak", "spotter": "Finn indikatorene", "classifier": "Klassifisering",
                   "myths": "Myte eller fakta", "navigator": "Pliktnavigator", "quiz": "Test deg selv",
@@ -217,7 +217,7 @@ def my_data_box() -> w.VBox:
     delete.on_click(on_delete)
     confirm.on_click(on_confirm)
     cancel.on_click(on_cancel)
-    return box([where, w.HBox([download, delete]), ask, msg], title="Dine data", cls="mh-my-data")
+    return box([where, hbox([download, delete]), ask, msg], title="Dine data", cls="mh-my-data")
 
 
 def show_landing() -> w.VBox:
@@ -225,6 +225,4 @@ def show_landing() -> w.VBox:
     rec = record.current()
     overview = live(lambda data: landing_html(data, rec.clock()))
     overview.add_class("mh-content")
-    out = w.VBox([overview, my_data_box(), record.bridge()])
-    out.add_class("mh-landing")
-    return out
+    return vbox([overview, my_data_box(), record.bridge()], "mh-landing")
