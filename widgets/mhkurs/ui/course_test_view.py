@@ -42,7 +42,9 @@ def result_html(bank, test, res: dict, data: dict) -> str:
     other = {k: (data["tests"].get(v.id) or {}).get("best") for k, v in tests.items()}
     other[test.kind] = res
     said = f"Resultat: {res['got']} av {res['most']} poeng ({res['percent']} %)."
-    parts = [f"<p role='status' data-mh-announce='{t(said)}'><strong>{t(said)}</strong></p>"]
+    # focus moves to the result (mhkurs.js: data-mh-focus): «Lever testen» is hidden once pressed, and focus on a
+    # hidden button would drop to the page body; the live region reads the result (data-mh-announce)
+    parts = [f"<p role='status' tabindex='-1' data-mh-focus data-mh-announce='{t(said)}'><strong>{t(said)}</strong></p>"]
     if test.kind == "post":
         if res.get("passed"):
             parts.append(verdict(True, f"Du har bestått sluttesten (kravet er {test.pass_mark} %)."))

@@ -51,8 +51,9 @@ def status_text(st: rules.ExerciseStatus) -> str:
             text += f", siste forsøk {last.score} av {last.max}"
         return text
     if st.latest:
-        return (f"◐ påbegynt – {st.latest.answered} av {st.latest.items} besvart. "
-                "Svar på alle for å bli ferdig")
+        how = ("Trykk «Prøv igjen» og svar på alle spørsmålene for å bli ferdig" if st.kind == "quiz"
+               else "Svar på alle for å bli ferdig")  # a checked quiz is locked: only a new attempt can finish it
+        return f"◐ påbegynt, ikke ferdig – {st.latest.answered} av {st.latest.items} besvart. {how}"
     return "○ ikke gjort ennå"
 
 
@@ -68,8 +69,13 @@ def module_progress_html(module_id: str, data: dict) -> str:
     rows = progress_rows(module_id, data)
     done = rules.module_done(bank, data, module_id)
     items = "".join(f"<li>{t(name)}: {t(status)}</li>" for name, status in rows)
+    started = sum(s.startswith("◐") for _n, s in rows)
+    # an exercise handed in with items left unanswered is started, not done: say so, or «0 av 3 ferdige» after a
+    # checked quiz reads like a fault
+    begun = (f" {started} er påbegynt, men ikke ferdig: en øvelse er ferdig når alt i den er besvart." if started
+             else "")
     head = ("<p><strong>✔ Du har fullført denne modulen.</strong> " + next_link(bank, module_id) + "</p>" if done else
-            f"<p>{sum(s.startswith('✔') for _n, s in rows)} av {len(rows)} øvelser er ferdige.</p>")
+            f"<p>{sum(s.startswith('✔') for _n, s in rows)} av {len(rows)} øvelser er ferdige.{begun}</p>")
     return f"<div class='mh-progress' role='status' aria-live='polite'>{head}<ul>{items}</ul></div>"
 
 

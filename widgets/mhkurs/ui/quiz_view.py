@@ -119,6 +119,8 @@ def show_quiz(topic: str | None = None, ids: list[str] | None = None, module: st
         got, most = quiz.total(answers)
         missing = sum(1 for a in answers if not a.answered)
         rest = f" {missing} spørsmål er ikke besvart." if missing else ""
+        if missing and module:  # recorded as started, not done (mhkurs.logic.progress): say so here too
+            rest = f" {missing} spørsmål er ikke besvart, så testen teller ikke som ferdig i fremdriften din ennå."
         # focus moves to the score (mhkurs.js: data-mh-focus): the pressed «Sjekk svarene» is now disabled, and
         # focus on a disabled button would drop to the page body (found in Chromium's accessibility tree)
         score.value = (f"<p role='status' tabindex='-1' data-mh-focus><strong>Poeng: {got} av {most}.</strong>{rest} "
