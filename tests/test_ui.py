@@ -178,6 +178,8 @@ def test_myths_hide_the_list_until_answered_and_lock_answers():
     first_yes, first_no = buttons(view, "Fakta")[0], buttons(view, "Myte")[0]
     first_no.click()
     assert first_yes.disabled and first_no.disabled and "Du svarte «myte»" in text(view)
+    # the pressed button is disabled: the feedback, right after it, takes the focus (mhkurs.js: data-mh-focus)
+    assert re.search(r"<div class='mh-myth-feedback' tabindex='-1' data-mh-focus><p class=\"mh-verdict", text(view))
     before = text(view)
     first_yes.click()  # a disabled button in the browser; clicking in Python must not change the answer
     assert text(view) == before
@@ -194,6 +196,7 @@ def test_classifier_locks_an_answer_until_a_new_attempt():
     radios = [x for x in walk(view) if isinstance(x, w.RadioButtons)]
     radios[0].value = "klasse-menneskehandel"
     assert radios[0].disabled and "✘ Ikke riktig." in text(view)
+    assert "<div tabindex='-1' data-mh-focus>" in text(view)  # focus goes to the feedback, not the page body
     buttons(view, "Prøv igjen")[0].click()
     assert not radios[0].disabled and radios[0].value is None and "Ikke riktig" not in text(view)
 
@@ -205,6 +208,7 @@ def test_spotter_reports_hits_and_misses_in_words():
     buttons(view, "Sjekk svarene")[0].click()
     page = text(view)
     assert "✔ Funnet" in page and "✘ Oversett" in page
+    assert buttons(view, "Sjekk svarene")[0].disabled and "<div tabindex='-1' data-mh-focus>" in page  # focus: result
 
 
 def test_unknown_ids_give_clear_errors():

@@ -36,7 +36,9 @@ def show_classifier(question_ids: list[str] | None = None, module: str | None = 
             answers[q.id] = change["new"]
             pick.disabled = True  # locked: the feedback gives the answer away
             msg = f"Du valgte {res.chosen.label}. Riktig svar er {res.right.label}. {res.explanation}"
-            fb.value = verdict(res.correct, msg) + (f"<p><em>Skillet:</em> {t(res.distinction)}</p>" if res.distinction else "")
+            # focus moves to the feedback (mhkurs.js: data-mh-focus): the answered radio group is now disabled
+            fb.value = (f"<div tabindex='-1' data-mh-focus>{verdict(res.correct, msg)}"
+                        + (f"<p><em>Skillet:</em> {t(res.distinction)}</p>" if res.distinction else "") + "</div>")
             retry.disabled = False
             if not quiet[0]:
                 learner_record.save_state(module, key, {"answers": dict(answers)})

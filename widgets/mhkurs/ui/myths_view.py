@@ -34,7 +34,10 @@ def show_myths(seed: int = 0, module: str | None = None, state: dict | None = No
         j = myths.judge(s, said)
         truth = "Dette er fakta." if s.is_true else "Dette er en myte."
         mine = "Du svarte «fakta»." if said else "Du svarte «myte»."
-        return verdict(j.correct, f"{mine} {truth} {j.correction} {j.why}")
+        # focus moves to the feedback (mhkurs.js: data-mh-focus): the pressed button is now disabled, and focus on
+        # a disabled button drops to the page body; Tab goes on to the next statement from here
+        return (f"<div class='mh-myth-feedback' tabindex='-1' data-mh-focus>"
+                f"{verdict(j.correct, f'{mine} {truth} {j.correction} {j.why}')}</div>")
 
     def show_summary() -> None:
         run = current["run"]

@@ -62,7 +62,8 @@ def show_spotter(case_id: str, module: str | None = None) -> w.VBox:
 
     def show_result() -> spotter.SpotResult:
         res = spotter.check(bank, case_id, marked())
-        result.value = result_html(res)
+        # focus moves to the result (mhkurs.js: data-mh-focus): the pressed «Sjekk svarene» is now disabled
+        result.value = f"<div tabindex='-1' data-mh-focus>{result_html(res)}</div>"
         lock(True)
         return res
 
