@@ -186,13 +186,20 @@ def main() -> None:
                     proc.terminate()
                 for proc in servers:
                     proc.wait(30)
-    print(f"\nMedians over {args.runs} first visits, seconds from navigation (kb: widget state size); "
-          "script/style/layout: main-thread time until ready; mh: mhkurs.js's page work until ready.")
-    print(f"{'variant page':60}" + "".join(f"{k:>8}" for k in FIELDS))
+    print(f"\nMedians over {args.runs} first visits, seconds (of each visit's own intervals): ws = navigation to the "
+          "kernel's websocket open; ws→state = to the widget state's arrival (kb: its size); state→drawn = to the "
+          "first widget drawn; ws→ready = websocket open to the first usable control; ready = from navigation; "
+          "script/style/layout = main-thread time until ready; mh = mhkurs.js's page work until ready.")
+    cols = {"ws": lambda v: v["ws"], "ws→state": lambda v: v["state"] - v["ws"], "kb": lambda v: v["kb"],
+            "state→drawn": lambda v: v["drawn"] - v["state"], "ws→ready": lambda v: v["ready"] - v["ws"],
+            "ready": lambda v: v["ready"], "script": lambda v: v["script"], "style": lambda v: v["style"],
+            "layout": lambda v: v["layout"], "mh": lambda v: v["mh"]}
+    print(f"{'variant page':50}" + "".join(f"{k:>12}" for k in cols))
     for (name, nb), vs in results.items():
-        med = {k: statistics.median([v[k] for v in vs if k in v]) if any(k in v for v in vs) else float("nan")
-               for k in FIELDS}
-        print(f"{(name + ' ' + nb)[:60]:60}" + "".join(f"{med[k]:8.2f}" for k in FIELDS))
+        whole = [v for v in vs if all(k in v for k in ("ws", "state", "kb", "drawn"))]
+        cells = "".join(f"{statistics.median([f(v) for v in whole]):12.2f}" if whole else f"{'-':>12}"
+                        for f in cols.values())
+        print(f"{(name + ' ' + nb)[:50]:50}{cells}   ({len(whole)} of {len(vs)} visits)")
 
 
 if __name__ == "__main__":

@@ -311,3 +311,22 @@ def test_a_quiz_question_says_how_to_answer_once():
     said = text(view).lower()
     assert said.count("velg alle som passer") == 1  # the prompt says it; the view adds no second hint
     assert "(velg ett svar)" in said
+
+
+def test_widgets_share_their_layout_and_style_models_and_a_shared_one_cannot_change():
+    """The page's widget state holds one Layout/Style model per look, not one per widget (fewer models for the
+    browser to fetch and build before the first exercise shows); changing a shared one would change every widget
+    that uses it, so it raises, and a widget that is hidden later has a layout of its own."""
+    from mhkurs.ui.common import button
+
+    view = show_quiz(ids=["q-tre-elementer", "q-formaal", "q-grov"])
+    kids = list(walk(view))
+    layouts = {x.layout.model_id for x in kids}
+    assert len(layouts) <= 4 < len(kids) // 3, (len(layouts), len(kids))
+    assert len({x.style.model_id for x in kids if isinstance(x, w.Button)}) == 1
+    with pytest.raises(RuntimeError, match="shared Layout cannot change"):
+        buttons(view, "Sjekk svarene")[0].layout.display = "none"
+    assert buttons(view, "Prøv igjen")[0].layout.display is None  # refused before it was set
+    own = button("Lever testen", own_layout=True)
+    own.layout.display = "none"
+    assert own.layout.display == "none" and buttons(view, "Prøv igjen")[0].layout.display is None
