@@ -117,8 +117,12 @@ def rss_of_kernels() -> list[float]:
 
 
 def p95(values: list[float]) -> float:
-    v = sorted(values)
-    return v[min(len(v) - 1, round(0.95 * (len(v) - 1)))]
+    """The 95th percentile, linearly interpolated between the two nearest visits (the usual definition: numpy's
+    default, ``statistics.quantiles(method="inclusive")``). The nearest-rank rounding used before made the p95 of
+    up to 11 visits simply the slowest one, so one slow visit decided a page's figure."""
+    if len(values) < 2:
+        return values[0]
+    return statistics.quantiles(values, n=20, method="inclusive")[18]
 
 
 def open_page(browser, url: str):
@@ -298,6 +302,7 @@ def compare(args) -> None:
         pages = [p for p in pages if any(o in p for o in args.only.split(","))]
     befores = [r for r in args.before.split(",") if r and r != "none"]
     results: dict[str, dict[str, list[float]]] = {}
+    beside: dict[str, list[float]] = {nb: [] for nb in pages}  # the floor's visits made in each course page's turns
     failures: list[str] = []
     skip: set[tuple[str, str]] = set()  # (variant, page) without any control: not visited again
     loads = [os.getloadavg()[0]]
@@ -349,6 +354,8 @@ def compare(args) -> None:
                         try:
                             t = visit(browser, base, page_nb, where)
                             results[name][page_nb].append(t)
+                            if name == "floor":
+                                beside[nb].append(t)
                             line.append(f"{name} {t:.2f}")
                         except NotReady as e:
                             failures.append(str(e))
@@ -368,7 +375,7 @@ def compare(args) -> None:
                     proc.wait(30)
                 except subprocess.TimeoutExpired:
                     proc.kill()
-    report(results, pages, [v[0] for v in variants if v[0] != "floor"], args.runs, loads, failures)
+    report(results, pages, [v[0] for v in variants if v[0] != "floor"], args.runs, loads, failures, beside)
 
 
 def fmt(values: list[float] | None) -> str:
@@ -377,27 +384,34 @@ def fmt(values: list[float] | None) -> str:
     return f"{statistics.median(values):6.2f} {p95(values):6.2f}"
 
 
-def report(results, pages, names, runs, loads, failures) -> None:
+def report(results, pages, names, runs, loads, failures, beside=None) -> None:
+    """Per page: p50 and p95 of each variant, and each variant's p95 over the p95 of the floor visits made in the
+    same turns (as many visits as the page has, at the same moments of the machine's load); over all pages: the
+    p95 of every visit over the floor's p95 (as many visits again), and the same for p50."""
     floor = results.get("floor", {}).get("floor.ipynb") or []
+    beside = beside or {}
     print(f"\nTime from navigation to the first usable widget (seconds), preheated pool, first visits (empty browser "
           f"cache), {runs} per page. Load average (1 min) at the start and after each run: {', '.join(f'{x:.1f}' for x in loads)} "
-          f"on {os.cpu_count()} cores; the machine is shared, so compare within this run.")
+          f"on {os.cpu_count()} cores; the machine is shared, so compare within this run. p95: linear interpolation "
+          f"between visits; 'p95/floor': over the p95 of the floor visits made in the same turns as the page's.")
     head = "".join(f" {n[:13]:>13}" for n in names)
-    print(f"{'page':45}{head}   (p50 p95 each)" + "".join(f" {'p95/floor ' + n[:6]:>17}" for n in names))
-    print(f"{'floor: one button, same server and template':45} {fmt(floor):>13}")
+    print(f"{'page':45} {'floor beside':>13}{head}   (p50 p95 each)" + "".join(f" {'p95/floor ' + n[:6]:>17}" for n in names))
+    print(f"{'floor: one button, same server and template':45} {fmt(floor):>13}   ({len(floor)} visits)")
     for nb in pages:
+        fl = beside.get(nb) or floor
         cells = "".join(f" {fmt(results.get(n, {}).get(nb)):>13}" for n in names)
         ratios = ""
         for n in names:
             v = results.get(n, {}).get(nb)
-            ratios += f" {p95(v) / p95(floor):17.2f}" if v and floor else f" {'-':>17}"
-        print(f"{nb:45}{cells}{' ' * 17}{ratios}")
+            ratios += f" {p95(v) / p95(fl):17.2f}" if v and fl else f" {'-':>17}"
+        print(f"{nb:45} {fmt(fl):>13}{cells}{' ' * 17}{ratios}")
     for n in names:
         every = [x for nb in pages for x in results.get(n, {}).get(nb, [])]
         if every and floor:
-            print(f"all pages, {n}: p50 {statistics.median(every):.2f} s, p95 {p95(every):.2f} s, "
-                  f"p95/floor p95 {p95(every) / p95(floor):.2f} (floor p50 {statistics.median(floor):.2f}, "
-                  f"p95 {p95(floor):.2f})")
+            print(f"all pages, {n} ({len(every)} visits): p50 {statistics.median(every):.2f} s, p95 {p95(every):.2f} s, "
+                  f"p95/floor p95 {p95(every) / p95(floor):.2f}, p50/floor p50 "
+                  f"{statistics.median(every) / statistics.median(floor):.2f} (floor, {len(floor)} visits: "
+                  f"p50 {statistics.median(floor):.2f}, p95 {p95(floor):.2f})")
     if failures:
         print(f"\n{len(failures)} visit(s) never showed a usable widget:")
         for f in failures:

@@ -45,3 +45,16 @@ def test_the_grey_zones_are_taught_in_a_module():
     for concept, border in (("vold-i-naere-relasjoner", "grense-vold-naere"), ("moderne-slaveri", "grense-moderne-slaveri")):
         assert re.search(rf'show_concept\([^)]*"{concept}"', calls), concept
         assert f'show_border("{border}")' in calls, border
+
+
+def test_the_landing_page_does_not_repeat_the_site_header():
+    """The template's site header names the course and its audience on every page; the landing page's own h1 and
+    first line, right under it, say something else (welcome, what the learner will learn)."""
+    template = (REPO_ROOT / "share/jupyter/voila/templates/mhkurs/index.html.j2").read_text(encoding="utf-8")
+    header = re.search(r'<header class="mh-site-header">(.*?)</header>', template, re.S).group(1)
+    said = {re.sub(r"[\s.]+", " ", x).strip().lower() for x in re.findall(r">([^<>{}]+)<", header) if x.strip()}
+    nb = json.loads((REPO_ROOT / "course" / "index.ipynb").read_text(encoding="utf-8"))
+    first = "".join(nb["cells"][0]["source"]).splitlines()
+    assert first[0].startswith("# ") and len(first) >= 2
+    for line in (first[0][2:], *first[1:]):
+        assert re.sub(r"[\s.]+", " ", line).strip().lower() not in said, line

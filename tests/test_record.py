@@ -6,6 +6,7 @@ from __future__ import annotations
 from html import escape
 import ast
 import json
+import re
 import shutil
 from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
@@ -455,6 +456,9 @@ def test_pre_and_post_test_pages_score_per_objective_and_compare(live, bank, mon
     buttons(view, "Lever testen")[0].click()
     text = html(view)
     assert "Du har bestått sluttesten" in text and "Hva du kunne før og etter kurset" in text
+    # «Lever testen» is hidden now: focus goes to the result, which the live region reads out
+    assert re.search(r"<p role='status' tabindex='-1' data-mh-focus data-mh-announce='Resultat: \d+ av \d+ poeng", text)
+    assert not any(b.layout.display != "none" for b in buttons(view, "Lever testen"))
     assert "<td>0 av 1</td><td>1 av 1</td>" in text.replace("\n", "")  # before and after, per objective
     best = live.current().data()["tests"]["sluttest"]["best"]
     assert best["passed"] and best["percent"] == 100
@@ -615,3 +619,28 @@ def test_spotter_grades_all_some_none(bank):
     assert spotter.check(bank, case.id, present + [other]).grade == "some"
     assert spotter.check(bank, case.id, present[:1]).grade == "some"
     assert spotter.check(bank, case.id, [other]).grade == "none"
+
+
+def test_a_quiz_checked_with_questions_left_reads_as_started_not_done(live, bank):
+    """A quiz handed in with questions unanswered does not count as done (mhkurs.logic.progress); the quiz and the
+    module's progress box both say so and what to do, so «0 av 3 øvelser er ferdige» after it is not a riddle."""
+    live.current().connect()
+    mod = "m01-hva-er-menneskehandel"
+    box = ui.show_progress(mod)
+    quiz = ui.show_quiz(ids=["q-tre-elementer", "q-formaal", "q-grov"], module=mod)
+    radio = next(x for x in walk(quiz) if isinstance(x, w.RadioButtons))
+    radio.value = radio.options[0][1]
+    buttons(quiz, "Sjekk svarene")[0].click()
+    assert "spørsmål er ikke besvart, så testen teller ikke som ferdig i fremdriften din ennå." in html(quiz)
+    progress = html(box)
+    assert "0 av 3 øvelser er ferdige. 1 er påbegynt, men ikke ferdig" in progress
+    assert "Test deg selv: ◐ påbegynt, ikke ferdig – " in progress and "Trykk «Prøv igjen» og svar på alle" in progress
+    buttons(quiz, "Prøv igjen")[0].click()  # a full new attempt finishes it
+    quiz_now = [x for x in walk(quiz) if isinstance(x, (w.RadioButtons, w.Checkbox))]
+    for x in quiz_now:
+        if isinstance(x, w.RadioButtons):
+            x.value = x.options[0][1]
+        else:
+            x.value = True
+    buttons(quiz, "Sjekk svarene")[0].click()
+    assert "1 av 3 øvelser er ferdige." in html(box) and "påbegynt" not in html(box)

@@ -178,6 +178,8 @@ def test_myths_hide_the_list_until_answered_and_lock_answers():
     first_yes, first_no = buttons(view, "Fakta")[0], buttons(view, "Myte")[0]
     first_no.click()
     assert first_yes.disabled and first_no.disabled and "Du svarte «myte»" in text(view)
+    # the pressed button is disabled: the feedback, right after it, takes the focus (mhkurs.js: data-mh-focus)
+    assert re.search(r"<div class='mh-myth-feedback' tabindex='-1' data-mh-focus><p class=\"mh-verdict", text(view))
     before = text(view)
     first_yes.click()  # a disabled button in the browser; clicking in Python must not change the answer
     assert text(view) == before
@@ -194,6 +196,7 @@ def test_classifier_locks_an_answer_until_a_new_attempt():
     radios = [x for x in walk(view) if isinstance(x, w.RadioButtons)]
     radios[0].value = "klasse-menneskehandel"
     assert radios[0].disabled and "✘ Ikke riktig." in text(view)
+    assert "<div tabindex='-1' data-mh-focus>" in text(view)  # focus goes to the feedback, not the page body
     buttons(view, "Prøv igjen")[0].click()
     assert not radios[0].disabled and radios[0].value is None and "Ikke riktig" not in text(view)
 
@@ -205,6 +208,7 @@ def test_spotter_reports_hits_and_misses_in_words():
     buttons(view, "Sjekk svarene")[0].click()
     page = text(view)
     assert "✔ Funnet" in page and "✘ Oversett" in page
+    assert buttons(view, "Sjekk svarene")[0].disabled and "<div tabindex='-1' data-mh-focus>" in page  # focus: result
 
 
 def test_unknown_ids_give_clear_errors():
@@ -307,3 +311,22 @@ def test_a_quiz_question_says_how_to_answer_once():
     said = text(view).lower()
     assert said.count("velg alle som passer") == 1  # the prompt says it; the view adds no second hint
     assert "(velg ett svar)" in said
+
+
+def test_widgets_share_their_layout_and_style_models_and_a_shared_one_cannot_change():
+    """The page's widget state holds one Layout/Style model per look, not one per widget (fewer models for the
+    browser to fetch and build before the first exercise shows); changing a shared one would change every widget
+    that uses it, so it raises, and a widget that is hidden later has a layout of its own."""
+    from mhkurs.ui.common import button
+
+    view = show_quiz(ids=["q-tre-elementer", "q-formaal", "q-grov"])
+    kids = list(walk(view))
+    layouts = {x.layout.model_id for x in kids}
+    assert len(layouts) <= 4 < len(kids) // 3, (len(layouts), len(kids))
+    assert len({x.style.model_id for x in kids if isinstance(x, w.Button)}) == 1
+    with pytest.raises(RuntimeError, match="shared Layout cannot change"):
+        buttons(view, "Sjekk svarene")[0].layout.display = "none"
+    assert buttons(view, "Prøv igjen")[0].layout.display is None  # refused before it was set
+    own = button("Lever testen", own_layout=True)
+    own.layout.display = "none"
+    assert own.layout.display == "none" and buttons(view, "Prøv igjen")[0].layout.display is None

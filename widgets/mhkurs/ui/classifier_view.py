@@ -11,7 +11,7 @@ import ipywidgets as w
 from .. import record as learner_record
 from ..bank import get_bank
 from ..logic import classifier
-from .common import box, button, html, para, record, t, verdict
+from .common import box, button, html, para, radio, record, t, vbox, verdict
 
 
 def show_classifier(question_ids: list[str] | None = None, module: str | None = None) -> w.VBox:
@@ -25,8 +25,7 @@ def show_classifier(question_ids: list[str] | None = None, module: str | None = 
     retry = button("Prøv igjen", "Nytt forsøk: fjerner alle svarene")
     retry.disabled = True
     for n, q in enumerate(sits, 1):
-        pick = w.RadioButtons(options=labels, value=None, description=f"Situasjon {n}:", tooltip=str(q.prompt),
-                              layout=w.Layout(width="auto"), style={"description_width": "initial"})
+        pick = radio(labels, f"Situasjon {n}:", tooltip=str(q.prompt))
         fb = html()
 
         def on_pick(change, q=q, fb=fb, pick=pick) -> None:
@@ -37,7 +36,9 @@ def show_classifier(question_ids: list[str] | None = None, module: str | None = 
             answers[q.id] = change["new"]
             pick.disabled = True  # locked: the feedback gives the answer away
             msg = f"Du valgte {res.chosen.label}. Riktig svar er {res.right.label}. {res.explanation}"
-            fb.value = verdict(res.correct, msg) + (f"<p><em>Skillet:</em> {t(res.distinction)}</p>" if res.distinction else "")
+            # focus moves to the feedback (mhkurs.js: data-mh-focus): the answered radio group is now disabled
+            fb.value = (f"<div tabindex='-1' data-mh-focus>{verdict(res.correct, msg)}"
+                        + (f"<p><em>Skillet:</em> {t(res.distinction)}</p>" if res.distinction else "") + "</div>")
             retry.disabled = False
             if not quiet[0]:
                 learner_record.save_state(module, key, {"answers": dict(answers)})
@@ -46,8 +47,7 @@ def show_classifier(question_ids: list[str] | None = None, module: str | None = 
 
         pick.observe(on_pick, names="value")
         picks.append((pick, fb))
-        row = w.VBox([para(f"{n}. {q.prompt}"), pick, fb])
-        row.add_class("mh-question")
+        row = vbox([para(f"{n}. {q.prompt}"), pick, fb], "mh-question")
         rows.append(row)
 
     def on_retry(_b) -> None:

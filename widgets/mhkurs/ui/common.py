@@ -7,6 +7,8 @@ from html import escape
 
 import ipywidgets as w
 from ipywidgets.widgets.widget import _instances
+from ipywidgets.widgets.widget_bool import CheckboxStyle
+from ipywidgets.widgets.widget_description import DescriptionStyle
 from ipywidgets.widgets.widget_string import HTMLStyle
 
 from ..bank import get_bank
@@ -61,6 +63,22 @@ def bullet_list(items) -> str:
 _SHARED: dict = {}
 
 
+def _refuse_change(model, proposal) -> None:
+    raise RuntimeError(f"a shared {type(model).__name__} cannot change ({proposal['trait'].name}): give the "
+                       "widget a layout or style of its own (e.g. button(..., own_layout=True))")
+
+
+def shared(key: str, make):
+    """One Layout or Style model per kernel for every widget that looks the same: the page's widget state, which
+    the browser fetches and turns into models before the first exercise shows, has one model instead of one per
+    widget. Shared models are frozen: changing one (which would change every widget using it) raises."""
+    model = _SHARED.get(key)
+    if model is None or getattr(model, "comm", None) is None:  # none yet, or closed (Widget.close_all)
+        model = _SHARED[key] = make()
+        model._register_validator(_refuse_change, [n for n in model.keys if not n.startswith("_")])
+    return model
+
+
 def _unorphaned(make):
     """``make()``'s widget, without the default Layout and Style models ipywidgets creates (and would send to
     the browser with the page's widget state) before it takes the layout and style given to the constructor."""
@@ -78,17 +96,50 @@ def html(value: str = "", **kw) -> w.HTML:
     """An HTML widget. Plain ones (no layout or style of their own) share one Layout and one HTMLStyle model per
     kernel (they are never changed after creation), so a page's widget state, sent to the browser before the
     first exercise shows, has fewer models (module 5: 428 before, see docs/HOSTING.md)."""
-    if not _SHARED:
-        _SHARED.update(layout=w.Layout(), style=HTMLStyle())
-    kw.setdefault("layout", _SHARED["layout"])
-    kw.setdefault("style", _SHARED["style"])
+    kw.setdefault("layout", shared("layout", w.Layout))
+    kw.setdefault("style", shared("html", HTMLStyle))
     return _unorphaned(lambda: w.HTML(value, **kw))
 
 
-def button(label: str, tooltip: str | None = None, style: str = "") -> w.Button:
-    """A button whose text wraps (theme CSS .mh-button; ipywidgets' own buttons cut long text)."""
+def vbox(children=(), cls: str = "") -> w.VBox:
+    """A column of widgets with the shared plain Layout (never hidden or resized: use ``w.VBox`` for that)."""
+    out = _unorphaned(lambda: w.VBox(list(children), layout=shared("layout", w.Layout)))
+    if cls:
+        out.add_class(cls)
+    return out
+
+
+def hbox(children=(), cls: str = "") -> w.HBox:
+    """A row of widgets with the shared plain Layout (never hidden or resized: use ``w.HBox`` for that)."""
+    out = _unorphaned(lambda: w.HBox(list(children), layout=shared("layout", w.Layout)))
+    if cls:
+        out.add_class(cls)
+    return out
+
+
+def radio(options, description: str = "", value=None, tooltip: str | None = None) -> w.RadioButtons:
+    """Radio buttons as wide as their text, the label as wide as it needs (shared Layout and style)."""
+    kw = {"tooltip": tooltip} if tooltip else {}
+    return _unorphaned(lambda: w.RadioButtons(
+        options=options, value=value, description=description, layout=shared("auto", lambda: w.Layout(width="auto")),
+        style=shared("radio", lambda: DescriptionStyle(description_width="initial")),
+        **kw))
+
+
+def checkbox(description: str, value: bool = False) -> w.Checkbox:
+    """A checkbox as wide as its text, not indented (shared Layout and style)."""
+    return _unorphaned(lambda: w.Checkbox(value=value, description=description, indent=False,
+                                          layout=shared("auto", lambda: w.Layout(width="auto")),
+                                          style=shared("check", CheckboxStyle)))
+
+
+def button(label: str, tooltip: str | None = None, style: str = "", own_layout: bool = False) -> w.Button:
+    """A button whose text wraps (theme CSS .mh-button; ipywidgets' own buttons cut long text). Buttons share one
+    Layout and one ButtonStyle model; ``own_layout``: one of its own, for a button that is hidden or shown later."""
+    layout = (w.Layout(width="auto", height="auto") if own_layout
+              else shared("button", lambda: w.Layout(width="auto", height="auto")))
     b = _unorphaned(lambda: w.Button(description=label, tooltip=tooltip or label, button_style=style,
-                                     layout=w.Layout(width="auto", height="auto")))
+                                     layout=layout, style=shared("button_style", w.ButtonStyle)))
     b.add_class("mh-button")
     return b
 
@@ -96,9 +147,7 @@ def button(label: str, tooltip: str | None = None, style: str = "") -> w.Button:
 def box(children, title: str | None = None, cls: str = "mh-exercise") -> w.VBox:
     """An exercise card (theme CSS: .mh-exercise). Its title is an h3 under the notebook's h2 section."""
     kids = ([html(f"<h3>{t(title)}</h3>")] if title else []) + list(children)
-    out = w.VBox(kids)
-    out.add_class(cls)
-    return out
+    return vbox(kids, cls)
 
 
 def on_record(fn) -> None:

@@ -6,7 +6,7 @@ import ipywidgets as w
 
 from ..bank import get_bank
 from ..logic import conversation
-from .common import box, bullet_list, button, html, record, t, verdict
+from .common import box, bullet_list, button, html, radio, record, t, vbox, verdict
 from .reading import Reading, reading
 
 
@@ -46,13 +46,11 @@ def show_question_choice(ids: list[str] | None = None, module: str | None = None
     tasks = conversation.tasks(bank, ids)
     rows, inputs = [], {}
     for n, task in enumerate(tasks, 1):
-        rb = w.RadioButtons(options=[(f"«{o.text}»", o.id) for o in task.options], value=None,
-                            description=f"Situasjon {n}:", style={"description_width": "initial"},
-                            layout=w.Layout(width="auto"))
+        rb = radio([(f"«{o.text}»", o.id) for o in task.options], f"Situasjon {n}:")
         fb = html()
         inputs[task.id] = (rb, fb)
-        row = w.VBox([html(f"<p><strong>{n}.</strong> {t(task.situation)} Hvilket spørsmål er best?</p>"), rb, fb])
-        row.add_class("mh-question")
+        row = vbox([html(f"<p><strong>{n}.</strong> {t(task.situation)} Hvilket spørsmål er best?</p>"), rb, fb],
+                   "mh-question")
         rows.append(row)
     score = html()
     check = button("Sjekk svarene", "Se hvilket spørsmål som er best, og hvorfor", "primary")

@@ -10,7 +10,7 @@ import ipywidgets as w
 from .. import record
 from ..bank import get_bank
 from ..record import certificate, course_test
-from .common import box, button, html, t, verdict
+from .common import box, button, checkbox, hbox, html, radio, t, vbox, verdict
 from .progress_view import module_href
 
 NAMES = {"pre": "forhåndstesten", "post": "sluttesten"}
@@ -42,7 +42,9 @@ def result_html(bank, test, res: dict, data: dict) -> str:
     other = {k: (data["tests"].get(v.id) or {}).get("best") for k, v in tests.items()}
     other[test.kind] = res
     said = f"Resultat: {res['got']} av {res['most']} poeng ({res['percent']} %)."
-    parts = [f"<p role='status' data-mh-announce='{t(said)}'><strong>{t(said)}</strong></p>"]
+    # focus moves to the result (mhkurs.js: data-mh-focus): «Lever testen» is hidden once pressed, and focus on a
+    # hidden button would drop to the page body; the live region reads the result (data-mh-announce)
+    parts = [f"<p role='status' tabindex='-1' data-mh-focus data-mh-announce='{t(said)}'><strong>{t(said)}</strong></p>"]
     if test.kind == "post":
         if res.get("passed"):
             parts.append(verdict(True, f"Du har bestått sluttesten (kravet er {test.pass_mark} %)."))
@@ -88,17 +90,14 @@ def show_course_test(kind: str) -> w.VBox:
     rows = []
     for n, q in enumerate(qs, 1):
         if q.type == "single":
-            ctl = w.RadioButtons(options=[(f"{o.id}. {o.text}", o.id) for o in q.options], value=None,
-                                 layout=w.Layout(width="auto"))
+            ctl = radio([(f"{o.id}. {o.text}", o.id) for o in q.options])
             ctl.option_ids = [o.id for o in q.options]
         else:
-            ctl = w.VBox([w.Checkbox(description=f"{o.id}. {o.text}", indent=False, layout=w.Layout(width="auto"))
-                          for o in q.options])
+            ctl = vbox([checkbox(f"{o.id}. {o.text}") for o in q.options])
             ctl.option_ids = [o.id for o in q.options]
         hint = " (velg ett)" if q.type == "single" else " (velg alle som passer)"
         controls.append((q, ctl))
-        row = w.VBox([html(f"<p><strong>{n}. {t(q.prompt)}</strong>{hint}</p>"), ctl])
-        row.add_class("mh-question")
+        row = vbox([html(f"<p><strong>{n}. {t(q.prompt)}</strong>{hint}</p>"), ctl], "mh-question")
         rows.append(row)
 
     def chosen(q, ctl) -> list[str]:
@@ -120,8 +119,8 @@ def show_course_test(kind: str) -> w.VBox:
             c.observe(save, names="value")
 
     result = html()
-    hand_in = button("Lever testen", f"Lever {NAMES[kind]} og se resultatet", "primary")
-    again = button("Ta testen på nytt", "Blank ut svarene og ta testen igjen")
+    hand_in = button("Lever testen", f"Lever {NAMES[kind]} og se resultatet", "primary", own_layout=True)
+    again = button("Ta testen på nytt", "Blank ut svarene og ta testen igjen", own_layout=True)
     again.layout.display = "none"
     questions = w.VBox(rows)
 
@@ -177,7 +176,7 @@ def show_course_test(kind: str) -> w.VBox:
     hand_in.on_click(on_hand_in)
     again.on_click(on_again)
     rec.on_ready(restore)
-    out = box([html("".join(intro)), questions, w.HBox([hand_in, again]), result, record.bridge()],
+    out = box([html("".join(intro)), questions, hbox([hand_in, again]), result, record.bridge()],
               title=str(test.title))
     out.add_class("mh-course-test")
     return out

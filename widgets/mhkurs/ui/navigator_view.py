@@ -10,15 +10,14 @@ import ipywidgets as w
 
 from ..bank import get_bank
 from ..logic import navigator
-from .common import box, bullet_list, button, contact_line, html, record, t, verdict
+from .common import box, bullet_list, button, checkbox, contact_line, html, radio, record, t, vbox, verdict
 
 OWN = "__egen__"
 YES_NO = [("Ja", True), ("Nei", False)]
 
 
 def _radio(options, description: str) -> w.RadioButtons:
-    return w.RadioButtons(options=options, value=None, description=description,
-                          style={"description_width": "initial"}, layout=w.Layout(width="auto"))
+    return radio(options, description)
 
 
 def advice_html(bank, advice: navigator.Advice) -> str:
@@ -72,7 +71,7 @@ def show_navigator(learning: bool = True, module: str | None = None) -> w.VBox:
     facts_box = w.VBox()
     fact_inputs: dict[str, w.RadioButtons] = {}
     all_duties = navigator.duties(bank)
-    guesses = {d.id: w.Checkbox(description=str(d.title), indent=False, layout=w.Layout(width="auto"))
+    guesses = {d.id: checkbox(str(d.title))
                for d in all_duties}
     guess_box = w.VBox([html("<p><strong>3. Hvilke plikter har du her?</strong> Kryss av for dem du mener gjelder "
                                "for deg – ingen, én eller flere.</p>")] + list(guesses.values()))
@@ -97,7 +96,7 @@ def show_navigator(learning: bool = True, module: str | None = None) -> w.VBox:
             rb = _radio(YES_NO, str(f.question))
             rb.value = old.get(f.id)
             fact_inputs[f.id] = rb
-            rows.append(w.VBox([rb, html(f"<p class='mh-help'><small>{t(f.help)}</small></p>")]))
+            rows.append(vbox([rb, html(f"<p class='mh-help'><small>{t(f.help)}</small></p>")]))
         facts_box.children = rows
 
     def lock(locked: bool) -> None:

@@ -15,7 +15,7 @@ from .. import record
 from ..bank import get_bank
 from ..logic import progress as rules
 from ..record import certificate, course_test, refresher
-from .common import box, button, case_name, case_title, html, t
+from .common import box, button, case_name, case_title, hbox, html, t, vbox
 
 EXERCISE_NAMES = {"scenario": "Sak", "spotter": "Finn indikatorene", "classifier": "Klassifisering",
                   "myths": "Myte eller fakta", "navigator": "Pliktnavigator", "quiz": "Test deg selv",
@@ -51,8 +51,9 @@ def status_text(st: rules.ExerciseStatus) -> str:
             text += f", siste forsøk {last.score} av {last.max}"
         return text
     if st.latest:
-        return (f"◐ påbegynt – {st.latest.answered} av {st.latest.items} besvart. "
-                "Svar på alle for å bli ferdig")
+        how = ("Trykk «Prøv igjen» og svar på alle spørsmålene for å bli ferdig" if st.kind == "quiz"
+               else "Svar på alle for å bli ferdig")  # a checked quiz is locked: only a new attempt can finish it
+        return f"◐ påbegynt, ikke ferdig – {st.latest.answered} av {st.latest.items} besvart. {how}"
     return "○ ikke gjort ennå"
 
 
@@ -68,8 +69,13 @@ def module_progress_html(module_id: str, data: dict) -> str:
     rows = progress_rows(module_id, data)
     done = rules.module_done(bank, data, module_id)
     items = "".join(f"<li>{t(name)}: {t(status)}</li>" for name, status in rows)
+    started = sum(s.startswith("◐") for _n, s in rows)
+    # an exercise handed in with items left unanswered is started, not done: say so, or «0 av 3 ferdige» after a
+    # checked quiz reads like a fault
+    begun = (f" {started} er påbegynt, men ikke ferdig: en øvelse er ferdig når alt i den er besvart." if started
+             else "")
     head = ("<p><strong>✔ Du har fullført denne modulen.</strong> " + next_link(bank, module_id) + "</p>" if done else
-            f"<p>{sum(s.startswith('✔') for _n, s in rows)} av {len(rows)} øvelser er ferdige.</p>")
+            f"<p>{sum(s.startswith('✔') for _n, s in rows)} av {len(rows)} øvelser er ferdige.{begun}</p>")
     return f"<div class='mh-progress' role='status' aria-live='polite'>{head}<ul>{items}</ul></div>"
 
 
@@ -217,7 +223,7 @@ def my_data_box() -> w.VBox:
     delete.on_click(on_delete)
     confirm.on_click(on_confirm)
     cancel.on_click(on_cancel)
-    return box([where, w.HBox([download, delete]), ask, msg], title="Dine data", cls="mh-my-data")
+    return box([where, hbox([download, delete]), ask, msg], title="Dine data", cls="mh-my-data")
 
 
 def show_landing() -> w.VBox:
@@ -225,6 +231,4 @@ def show_landing() -> w.VBox:
     rec = record.current()
     overview = live(lambda data: landing_html(data, rec.clock()))
     overview.add_class("mh-content")
-    out = w.VBox([overview, my_data_box(), record.bridge()])
-    out.add_class("mh-landing")
-    return out
+    return vbox([overview, my_data_box(), record.bridge()], "mh-landing")

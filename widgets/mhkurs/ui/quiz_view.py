@@ -9,7 +9,7 @@ import ipywidgets as w
 from .. import record as learner_record
 from ..bank import get_bank
 from ..logic import quiz
-from .common import box, button, html, record, t
+from .common import box, button, checkbox, hbox, html, radio, record, t, vbox
 
 STATUS = {  # symbol and word: never colour alone
     quiz.RIGHT: ("✔", "Riktig"),
@@ -46,7 +46,7 @@ def show_quiz(topic: str | None = None, ids: list[str] | None = None, module: st
     seed = quiz.seed_for(module, topic, ids)
     fits = bool(state) and list(state.get("questions", [])) == [q.id for q in qs]  # else the quiz changed since
     current = {"state": quiz.restore(bank, state) if fits else quiz.start(bank, qs, seed=seed)}
-    body = w.VBox()
+    body = vbox()
     score = html()
     check = button("Sjekk svarene", "Lever svarene og få forklaring. Svarene kan ikke endres etterpå.", "primary")
     retry = button("Prøv igjen", "Nytt forsøk: svaralternativene kommer i ny rekkefølge")
@@ -74,20 +74,17 @@ def show_quiz(topic: str | None = None, ids: list[str] | None = None, module: st
             hint = "" if said else f" <em>({hint})</em>"  # the prompt may say it already
             head = html(f"<p><strong>Spørsmål {n} av {len(st.questions)}.</strong> {t(q.prompt)}{hint}</p>")
             if q.type == "single":
-                ctl = w.RadioButtons(options=[(f"{letter}. {o.text}", o.id) for letter, o in shown],
-                                     value=given[0] if given else None, description=f"Svar på spørsmål {n}:",
-                                     tooltip=str(q.prompt), style={"description_width": "initial"},
-                                     layout=w.Layout(width="auto"))
+                ctl = radio([(f"{letter}. {o.text}", o.id) for letter, o in shown], f"Svar på spørsmål {n}:",
+                            value=given[0] if given else None, tooltip=str(q.prompt))
             else:
-                ctl = w.VBox([w.Checkbox(value=o.id in given, description=f"{letter}. {o.text}", indent=False,
-                                         layout=w.Layout(width="auto")) for letter, o in shown])
+                ctl = vbox([checkbox(f"{letter}. {o.text}", o.id in given) for letter, o in shown])
                 ctl.option_ids = [o.id for _, o in shown]
-            fb = html()
             for c in ([ctl] if q.type == "single" else ctl.children):
                 c.observe(lambda _ch, q=q, ctl=ctl: draft(q, ctl), names="value")
-            inputs.append((q, ctl, fb))
-            group = w.VBox([head, ctl, fb])
-            group.add_class("mh-question")
+            # the feedback under a question is made when the quiz is checked (one model less per question
+            # in the page's widget state until then)
+            group = vbox([head, ctl], "mh-question")
+            inputs.append((q, ctl, group))
             rows.append(group)
         body.children = rows
         show_results()
@@ -113,11 +110,17 @@ def show_quiz(topic: str | None = None, ids: list[str] | None = None, module: st
             lock(False)
             return
         answers = quiz.results(bank, st)
-        for a, (q, _ctl, fb) in zip(answers, inputs):
-            fb.value = _status_html(a.status, q.explanation) + _option_lines(a, quiz.shown(bank, st, q.id))
+        for a, (q, _ctl, group) in zip(answers, inputs):
+            value = _status_html(a.status, q.explanation) + _option_lines(a, quiz.shown(bank, st, q.id))
+            if len(group.children) > 2:
+                group.children[2].value = value
+            else:
+                group.children = [*group.children, html(value)]
         got, most = quiz.total(answers)
         missing = sum(1 for a in answers if not a.answered)
         rest = f" {missing} spørsmål er ikke besvart." if missing else ""
+        if missing and module:  # recorded as started, not done (mhkurs.logic.progress): say so here too
+            rest = f" {missing} spørsmål er ikke besvart, så testen teller ikke som ferdig i fremdriften din ennå."
         # focus moves to the score (mhkurs.js: data-mh-focus): the pressed «Sjekk svarene» is now disabled, and
         # focus on a disabled button would drop to the page body (found in Chromium's accessibility tree)
         score.value = (f"<p role='status' tabindex='-1' data-mh-focus><strong>Poeng: {got} av {most}.</strong>{rest} "
@@ -146,7 +149,7 @@ def show_quiz(topic: str | None = None, ids: list[str] | None = None, module: st
     check.on_click(on_check)
     retry.on_click(on_retry)
     build()
-    view = box([body, w.HBox([check, retry]), score], title="Test deg selv")
+    view = box([body, hbox([check, retry]), score], title="Test deg selv")
     view.add_class("mh-quiz")
     view.quiz_state = lambda: current["state"]  # for the learner record (resume)
     return view

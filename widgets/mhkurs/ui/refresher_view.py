@@ -12,7 +12,7 @@ from ..bank import get_bank
 from ..logic import progress as rules
 from ..logic import quiz
 from ..record import certificate, refresher
-from .common import box, bullet_list, button, html, t, verdict
+from .common import box, bullet_list, button, checkbox, html, radio, t, vbox, verdict
 
 
 def status_html(bank, data: dict, now: datetime) -> str:
@@ -47,15 +47,13 @@ def show_refresher() -> w.VBox:
         for n, qid in enumerate(ids, 1):
             q = bank.question(qid)
             if q.type == "single":
-                ctl = w.RadioButtons(options=[(f"{o.id}. {o.text}", o.id) for o in q.options], value=None,
-                                     layout=w.Layout(width="auto"))
+                ctl = radio([(f"{o.id}. {o.text}", o.id) for o in q.options])
             else:
-                ctl = w.VBox([w.Checkbox(description=f"{o.id}. {o.text}", indent=False, layout=w.Layout(width="auto"))
-                              for o in q.options])
+                ctl = vbox([checkbox(f"{o.id}. {o.text}") for o in q.options])
             fb = html()
             inputs.append((q, ctl, fb))
             hint = " (velg ett)" if q.type == "single" else " (velg alle som passer)"
-            rows.append(w.VBox([html(f"<p><strong>{n}. {t(q.prompt)}</strong>{hint}</p>"), ctl, fb]))
+            rows.append(vbox([html(f"<p><strong>{n}. {t(q.prompt)}</strong>{hint}</p>"), ctl, fb]))
         result = html()
         check = button("Sjekk svarene", "Rett repetisjonen", "primary")
 

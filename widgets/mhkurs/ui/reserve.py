@@ -19,7 +19,8 @@ from functools import wraps
 # docstring says (1 rem = 16 px; the tenth leaves room for a font that wraps less than Chromium's on Debian).
 # Measured 2026-11-23 on modules 1–9 (in rem, wide / narrow, smallest … largest instance):
 #   case 31.3–54.2 / 43.0–76.0; quiz 48.2–263.1 / 71.3–362.1; classifier 159.4–161.1 / 183.8–185.5;
-#   spotter 61.5–102.3 / 86.0–143.5; myths 206.2 / 258.5; navigator 71.1 / 85.2; question choice 113.7 / 153.6;
+#   spotter 61.5–102.3 / 86.0–143.5; myths 206.2 / 258.5 (184.6 / 237 since a statement has no empty feedback
+#   widget); navigator 71.1 / 85.2; question choice 113.7 / 153.6;
 #   progress 13.3–19.0 / 14.6–27.2; end of module 19.4–40.4 / 22.2–60.3.
 # The landing page's overview is left out: it stays out of the layout until it takes the course map's place.
 RESERVE: dict[str, tuple[float, float]] = {
@@ -27,7 +28,7 @@ RESERVE: dict[str, tuple[float, float]] = {
     "show_quiz": (43, 64),
     "show_classifier": (143, 165),
     "show_spotter": (55, 77),
-    "show_myths": (185, 232),
+    "show_myths": (166, 213),
     "show_navigator": (64, 76),
     "show_question_choice": (102, 138),
     "show_progress": (12, 13),

@@ -11,7 +11,7 @@ from ..bank import get_bank
 from ..logic.scenario import ScenarioRun, branches
 from ..logic.sources import cite
 from .. import record as learner_record
-from .common import box, bullet_list, button, case_title, html, para, record, t, verdict
+from .common import box, bullet_list, button, case_title, html, para, record, t, vbox, verdict
 
 
 def step_now_html(number: int, text) -> str:
@@ -34,9 +34,8 @@ def step_done_html(bank, number: int, step, choice) -> str:
 def show_case(case_id: str, module: str | None = None) -> w.VBox:
     bank = get_bank()
     run = ScenarioRun.start(bank, case_id)
-    story = w.VBox()      # steps already taken, oldest first
-    current = w.VBox()    # the step to decide now, or the debrief
-    story.add_class("mh-story")
+    story = vbox((), "mh-story")      # steps already taken, oldest first
+    current = vbox()    # the step to decide now, or the debrief
     key = learner_record.state_key(module, "scenario", case_id)
     resuming = [False]
 
@@ -56,8 +55,7 @@ def show_case(case_id: str, module: str | None = None) -> w.VBox:
             b = button(str(choice.label))
             b.on_click(lambda _b, c=choice.id: pick(c))
             btns.append(b)
-        choices = w.VBox(btns)
-        choices.add_class("mh-choice-list")
+        choices = vbox(btns, "mh-choice-list")
         current.children = [html(step_now_html(len(run.taken) + 1, run.step.text)), choices]
 
     def pick(choice_id: str) -> None:

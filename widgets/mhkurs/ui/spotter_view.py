@@ -9,7 +9,7 @@ import ipywidgets as w
 from .. import record as learner_record
 from ..bank import get_bank
 from ..logic import spotter
-from .common import box, bullet_list, button, case_title, html, para, record, t, verdict
+from .common import box, bullet_list, button, case_title, checkbox, hbox, html, para, record, t, vbox, verdict
 
 GRADE = {"all": True, "some": "delvis", "none": False}  # the verdict keys of common.verdict
 
@@ -37,10 +37,10 @@ def show_spotter(case_id: str, module: str | None = None) -> w.VBox:
             continue
         cbs = []
         for ind in members:
-            cb = w.Checkbox(value=False, description=str(ind.text), indent=False, layout=w.Layout(width="auto"))
+            cb = checkbox(str(ind.text))
             boxes[ind.id] = cb
             cbs.append(cb)
-        groups.append(w.VBox([html(f"<h4>{t(cat.title)}</h4>")] + cbs))
+        groups.append(vbox([html(f"<h4>{t(cat.title)}</h4>")] + cbs))
     result = html()
     check = button("Sjekk svarene", "Se hvilke indikatorer du fant. Markeringene låses.", "primary")
     retry = button("Prøv igjen", "Nytt forsøk: fjerner alle markeringene")
@@ -62,7 +62,8 @@ def show_spotter(case_id: str, module: str | None = None) -> w.VBox:
 
     def show_result() -> spotter.SpotResult:
         res = spotter.check(bank, case_id, marked())
-        result.value = result_html(res)
+        # focus moves to the result (mhkurs.js: data-mh-focus): the pressed «Sjekk svarene» is now disabled
+        result.value = f"<div tabindex='-1' data-mh-focus>{result_html(res)}</div>"
         lock(True)
         return res
 
@@ -105,4 +106,4 @@ def show_spotter(case_id: str, module: str | None = None) -> w.VBox:
     if module:
         learner_record.on_ready(resume)
     return box([para(case.summary), html("<p>Marker indikatorene du ser i saken.</p>")] + groups
-               + [w.HBox([check, retry]), result], title=case_title(case))
+               + [hbox([check, retry]), result], title=case_title(case))
