@@ -1,0 +1,1 @@
+import{c as o}from"./chunk-MD3OC76E.js";import"./chunk-35RGDDV2.js";import{d as e}from"./chunk-MYN2RQWK.js";var r=e(o());var export_ServerConnection=r.ServerConnection;export{export_ServerConnection as ServerConnection};
