@@ -17,7 +17,7 @@ STATIC = REPO_ROOT / "share" / "jupyter" / "voila" / "templates" / "mhkurs" / "s
 
 
 def built_files(folder: Path) -> dict[str, bytes]:
-    names = ["mhkurs-widgets.js", "mhkurs-widgets.css"] + [f"chunks/{p.name}" for p in (folder / "chunks").glob("*")]
+    names = ["mhkurs-widgets.js", "mhkurs-widgets.css", "mhkurs-widgets.LICENSES.txt"] + [f"chunks/{p.name}" for p in (folder / "chunks").glob("*")]
     return {name: (folder / name).read_bytes() for name in sorted(names)}
 
 
