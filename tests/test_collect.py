@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import zipfile
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -34,9 +35,17 @@ def course(tmp_path):
     return root
 
 
-def hand_in(course: Path, name: str, text: str = '{"cells": []}') -> Path:
+# Fixed file times (UTC), so that no result depends on the day the tests run: one long past,
+# one in the future of any run of these tests.
+PAST = 978_350_400  # 2001-01-01 12:00:00
+LATER = 1_796_400_000  # 2026-12-04 16:00:00
+FUTURE = 2_208_988_800  # 2040-01-01 00:00:00
+
+
+def hand_in(course: Path, name: str, text: str = '{"cells": []}', when: float = PAST) -> Path:
     path = course / "downloaded" / A / "archive" / name
     path.write_text(text, encoding="utf-8")
+    os.utime(path, (when, when))
     return path
 
 
@@ -83,10 +92,9 @@ def test_ids_not_on_the_class_list_are_named(course):
 
 
 def test_collecting_again_never_overwrites_silently(course, capsys):
-    first = hand_in(course, f"kari_{NB}", '{"v": 1}')
-    os.utime(first, (1_796_400_000, 1_796_400_000))
+    first = hand_in(course, f"kari_{NB}", '{"v": 1}', when=LATER)
     hand_in(course, f"ola_{NB}")
-    hand_in(course, f"kari_{A}-svar.json", '{"svar": {}}')  # the clicked answers beside the notebook
+    hand_in(course, f"kari_{A}-svar.json", '{"svar": {}}')  # the clicked answers beside the notebook, earlier
     assert main(["collect", A, "--course", str(course)]) == 0
     assert "2 collected, 0 unchanged" in capsys.readouterr().out
     dest = course / "submitted" / "kari" / A
@@ -97,6 +105,7 @@ def test_collecting_again_never_overwrites_silently(course, capsys):
     assert "0 collected, 2 unchanged" in capsys.readouterr().out
 
     first.write_text('{"v": 2}')  # kari sends a new version
+    os.utime(first, (LATER + 3600, LATER + 3600))
     assert main(["collect", A, "--course", str(course)]) == 1
     out = capsys.readouterr().out
     assert "not replaced): kari" in out and "--replace" in out
@@ -112,6 +121,30 @@ def test_collecting_again_never_overwrites_silently(course, capsys):
     (aside,) = (course / "downloaded" / A / "replaced").iterdir()
     assert aside.name.startswith("kari-") and (aside / NB).read_text() == '{"v": 1}'
     assert not graded.exists() and (aside / "autograded" / NB).exists()  # the new file will be graded
+
+
+@pytest.mark.parametrize("notebook_time, answers_time", [(PAST, FUTURE), (FUTURE, PAST), (PAST, LATER)])
+def test_the_hand_in_time_is_the_latest_of_the_learners_files(course, notebook_time, answers_time):
+    """The guide's rule, whatever the day the test runs: one time long past, one in the future of the run."""
+    hand_in(course, f"kari_{NB}", when=notebook_time)
+    hand_in(course, f"kari_{A}-svar.json", '{"svar": {}}', when=answers_time)
+    result, problems = collect(course, A)
+    assert problems == [] and result.collected == ["kari"]
+    stamp = (course / "submitted" / "kari" / A / "timestamp.txt").read_text()
+    latest = datetime.fromtimestamp(max(notebook_time, answers_time), tz=timezone.utc)
+    assert stamp == latest.strftime("%Y-%m-%d %H:%M:%S.%f UTC") + "\n"
+
+
+def test_the_hand_in_time_in_a_zip_file_is_the_time_stored_in_it(course):
+    archive = course / "downloaded" / A / "archive" / "klasse.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr(zipfile.ZipInfo(f"kari_{NB}", date_time=(2001, 1, 1, 12, 0, 0)), '{"cells": []}')
+    os.utime(archive, (FUTURE, FUTURE))  # the zip file's own time does not count
+    result, problems = collect(course, A)
+    assert problems == [] and result.collected == ["kari"]
+    stamp = (course / "submitted" / "kari" / A / "timestamp.txt").read_text()
+    local = datetime(2001, 1, 1, 12, 0, 0).astimezone(timezone.utc)  # zip times are the machine's local time
+    assert stamp.startswith(local.strftime("%Y-%m-%d %H:%M:%S"))
 
 
 def test_a_missing_archive_folder_or_assignment_says_what_to_do(course, capsys):

@@ -13,8 +13,10 @@ overwritten silently: an unchanged file is left alone, a different one is only
 taken with ``--replace``, and the earlier hand-in (with its autograded copy, so the
 new file is graded next time) is then moved aside, not deleted.
 
-The hand-in time written to ``timestamp.txt`` is the file's modification time
-(for a file inside a zip file, the time stored in the zip file).
+The hand-in time written to ``timestamp.txt`` is the latest modification time of the
+learner's files for the assignment (the notebook and the answer file beside it; for a file
+inside a zip file, the time stored in the zip file): a hand-in is complete when its last file
+arrived, so a learner who sends the answer file after the notebook handed in then.
 """
 
 from __future__ import annotations
@@ -192,6 +194,11 @@ def scan(course: Path, assignment: str, archive: Path | None = None) -> tuple[li
     return list(unique.values()), problems
 
 
+def handin_time(files: list[HandIn]) -> datetime:
+    """When a learner handed in: the latest time of their files (see the module docstring)."""
+    return max(h.time for h in files)
+
+
 def _stamp(when: datetime) -> str:
     return when.astimezone(timezone.utc).strftime(TIMESTAMP_FORMAT)
 
@@ -227,5 +234,5 @@ def collect(course: Path, assignment: str, replace: bool = False) -> tuple[Resul
         dest.mkdir(parents=True, exist_ok=True)
         for h in mine:
             (dest / h.notebook).write_bytes(h.data)
-        (dest / "timestamp.txt").write_text(_stamp(max(h.time for h in mine)) + "\n", encoding="utf-8")
+        (dest / "timestamp.txt").write_text(_stamp(handin_time(mine)) + "\n", encoding="utf-8")
     return result, problems
