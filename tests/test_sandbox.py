@@ -10,13 +10,18 @@ gets nothing it did not answer for, is reported, and changes nothing outside its
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
+import time
 from pathlib import Path
+
+import psutil
 
 import pytest
 
@@ -118,6 +123,148 @@ def test_opting_out_is_logged(tmp_path, monkeypatch, capsys):
     assert "WITHOUT a sandbox" in capsys.readouterr().err
 
 
+# --- the sandbox's layout and clean-up, with real kernels ----------------------------------------
+
+needs_bwrap = pytest.mark.skipif(bool(sandbox.missing_tools()), reason="bubblewrap is not installed")
+SANDBOX_UIDS = range(2_000_000, 3_000_000)  # the ids a kernel runs as when grading as root
+
+
+def _private_folders(pid: int | None = None) -> list[str]:
+    """Private folders of the grading process ``pid`` (this one by default: other gradings may run meanwhile)."""
+    prefix = f"{sandbox.PRIVATE_PREFIX}{pid or os.getpid()}-"
+    return sorted(p.name for p in Path(tempfile.gettempdir()).glob(prefix + "*"))
+
+
+def _sandbox_processes() -> list[str]:
+    """Processes of a sandbox: the sandbox's user ids (as root), or a bwrap started by this test process."""
+    out = []
+    for proc in psutil.process_iter(["name", "uids", "cmdline"]):
+        try:
+            uid = proc.info["uids"].real if proc.info["uids"] else -1
+            mine_bwrap = proc.info["name"] == "bwrap" and os.getpid() in [a.pid for a in proc.parents()]
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+        if uid in SANDBOX_UIDS or mine_bwrap:
+            out.append(f"{proc.pid} {proc.info['name']}")
+    return out
+
+
+def test_the_private_tmp_and_home_are_mounted_before_the_python_folders(tmp_path, monkeypatch):
+    """A venv under /tmp must not be hidden by the sandbox's fresh /tmp (bwrap mounts in order)."""
+    if sandbox.missing_tools():
+        pytest.skip("bubblewrap is not installed")
+    venv = "/tmp/kurs-klone/.venv"
+    monkeypatch.setattr(sandbox, "_python_dirs", lambda: ["/opt/python3.11", venv])
+    cmd = sandbox.bwrap_command(["python", "-m", "ipykernel_launcher"], str(tmp_path), str(tmp_path / "privat"),
+                                uid=None, cpu_seconds=10, memory_mb=512, max_processes=8, tmp_mb=8, file_mb=1)
+    tmpfs = [i for i, a in enumerate(cmd) if a == "--tmpfs"]
+    binds = [i for i, a in enumerate(cmd) if a == "--ro-bind" and cmd[i + 1] in ("/opt/python3.11", venv)]
+    assert len(tmpfs) == 2 and len(binds) == 2 and max(tmpfs) < min(binds), cmd
+    assert ["--perms", "0755", "--dir", "/tmp/kurs-klone"] == cmd[cmd.index("/tmp/kurs-klone") - 3:
+                                                                 cmd.index("/tmp/kurs-klone") + 1]
+    assert "/tmp" not in [cmd[i + 1] for i, a in enumerate(cmd) if a == "--dir"]  # the private /tmp stays as made
+
+
+@pytest.mark.parametrize("python_dir, place", [("/home/deltaker/.venv", "/home/deltaker"), ("/home", "/home/deltaker"),
+                                               ("/tmp", "/tmp"), ("/", "/tmp")])
+def test_a_python_folder_where_the_sandbox_puts_its_own_is_refused(python_dir, place, monkeypatch):
+    problem = sandbox.layout_problem([python_dir])
+    assert problem and problem.startswith("Autograde refused") and f"({place})" in problem
+    assert "Create the virtual environment somewhere else" in problem
+    assert sandbox.layout_problem(["/tmp/kurs/.venv", "/root/.pyenv/versions/3.11.7", "/opt/venv"]) is None
+    monkeypatch.setattr(sandbox, "_python_dirs", lambda: [python_dir])
+    with pytest.raises(sandbox.SandboxUnavailable, match="Autograde refused"):
+        sandbox.bwrap_command(["python"], "/srv/kurs/a1", "/tmp/p", uid=None, cpu_seconds=1, memory_mb=64,
+                              max_processes=1, tmp_mb=1, file_mb=1)
+
+
+_RUN_IN_SANDBOX = """
+import json, sys
+import nbformat
+from nbclient import NotebookClient
+from mhkurs.grading.sandbox import SandboxKernelManager
+
+nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import sys; print(sys.prefix); print(6 * 7)")])
+NotebookClient(nb, kernel_manager_class=SandboxKernelManager, timeout=120, startup_timeout=120).execute(cwd=sys.argv[1])
+import os
+print(json.dumps({"host_prefix": sys.prefix, "kernel_out": nb.cells[0].outputs[0]["text"], "pid": os.getpid()}))
+"""
+
+
+@needs_bwrap
+def test_the_sandbox_runs_with_the_python_environment_under_tmp(tmp_path):
+    """A clone in a temporary folder: its venv lies under /tmp, which the sandbox replaces by a fresh /tmp."""
+    root = Path(tempfile.mkdtemp(prefix="mhkurs-venv-i-tmp-", dir="/tmp"))
+    try:
+        venv = root / ".venv"
+        # The project's own venv, hard-linked (the same files; a copy where /tmp is another file system).
+        done = subprocess.run(["cp", "-al", sys.prefix, str(venv)], capture_output=True)
+        if done.returncode != 0:
+            shutil.rmtree(venv, ignore_errors=True)
+            subprocess.run(["cp", "-a", sys.prefix, str(venv)], check=True)
+        work = tmp_path / "a1-begreper"
+        work.mkdir()
+        proc = subprocess.run([str(venv / "bin" / "python"), "-c", _RUN_IN_SANDBOX, str(work)],
+                              capture_output=True, text=True, timeout=300, cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        result = json.loads(proc.stdout.strip().splitlines()[-1])
+        assert result["host_prefix"] == str(venv)
+        assert result["kernel_out"].split() == [str(venv), "42"]  # the kernel ran the /tmp venv's Python
+        assert _private_folders(result["pid"]) == []
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _execute_in_sandbox(tmp_path, code: str, **limits):
+    import nbformat
+    from nbclient import NotebookClient
+    from traitlets.config import Config
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+    # As nbgrader's Execute does: the client makes (and so cleans up) its own kernel manager.
+    client = NotebookClient(nb, kernel_manager_class=sandbox.SandboxKernelManager, timeout=6, startup_timeout=15,
+                            config=Config({"SandboxKernelManager": limits}))
+    try:
+        client.execute(cwd=str(tmp_path))
+    except Exception as exc:  # noqa: BLE001 - the kernel is meant to die or fail here
+        return exc
+    return None
+
+
+@needs_bwrap
+@pytest.mark.parametrize("case, code, limits", [
+    ("never starts", "print(1)", {"memory_mb": 8}),  # Python cannot even start in 8 MiB
+    ("dies", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)", {}),
+    ("times out", "import time\nwhile True:\n    time.sleep(1)", {}),
+    ("fork bomb", "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n",
+     {"max_processes": 16, "cpu_seconds": 5}),
+    ("fills its folder", "import os\nfor d in ['/tmp', os.path.expanduser('~'), os.path.dirname("
+     "__import__('ipykernel').connect.get_connection_file())]:\n"
+     "    os.makedirs(d + '/x/y', exist_ok=True)\n    open(d + '/x/y/f', 'w').write('angrep')\n"
+     "    os.chmod(d + '/x/y', 0)\n    os.chmod(d + '/x', 0o500)\nimport os, signal\nos.kill(os.getpid(), 9)", {}),
+])
+def test_a_kernel_that_dies_leaves_no_private_folder_and_no_process(tmp_path, case, code, limits):
+    error = _execute_in_sandbox(tmp_path, code, **limits)
+    assert error is not None, case  # the kernel did die or time out
+    deadline = time.time() + 10
+    while _sandbox_processes() and time.time() < deadline:
+        time.sleep(0.2)
+    assert _sandbox_processes() == [], case
+    assert _private_folders() == [], case
+
+
+def test_private_folders_of_a_grading_that_was_killed_are_swept(tmp_path):
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True).stdout.strip()
+    stale = tmp_path / f"{sandbox.PRIVATE_PREFIX}{dead}-abc123"
+    (stale / "locked").mkdir(parents=True)
+    os.chmod(stale / "locked", 0)
+    alive = tmp_path / f"{sandbox.PRIVATE_PREFIX}{os.getppid()}-def456"  # a grading still running
+    alive.mkdir()
+    assert sandbox.sweep_stale(str(tmp_path)) == [str(stale)]
+    assert not stale.exists() and alive.exists()
+
+
 # --- nbgrader end to end ----------------------------------------------------------------------
 
 
@@ -162,10 +309,18 @@ def test_attackers_get_nothing_and_honest_learners_are_graded_as_without_sandbox
     _hand_in(course, a, honest + attackers)
     before = _fingerprint(course, ("autograded", "gradebook.db", "submitted", "reports"))
     submitted_before = _fingerprint(course / "submitted", ())
+    tmp_before = set(Path(tempfile.gettempdir()).glob(sandbox.PRIVATE_PREFIX + "*"))
     proc = run(course, "autograde", a, "--jobs", "2", tool="mhkurs")
     log = proc.stdout + proc.stderr
     stop.set()
     listener.close()
+
+    # Nothing of the sandbox is left (issue 30): no private folder of this grading, no sandbox process.
+    # The workers have ended, so a new folder of a process that is gone is this grading's.
+    new = set(Path(tempfile.gettempdir()).glob(sandbox.PRIVATE_PREFIX + "*")) - tmp_before
+    left = [p.name for p in new if not sandbox._pid_alive(int(p.name[len(sandbox.PRIVATE_PREFIX):].split("-")[0]))]
+    assert left == []
+    assert _sandbox_processes() == []
 
     assert "2 workers" in log, log[-3000:]
     graded = _grades(course, a, [s.student for s in honest + attackers])

@@ -18,7 +18,8 @@ import nbformat
 from ..assess.simulate import Submission, _half_right, _set_answer, questions_in
 from ..bank import Bank
 
-ATTACKS = ("copies-source", "reads-other", "reads-gradebook", "writes-outside", "network", "forkbomb", "memory")
+ATTACKS = ("copies-source", "reads-other", "reads-gradebook", "writes-outside", "network", "forkbomb", "memory",
+           "kills-kernel")
 
 # Takes answers like `svar_3 = "B"` from whatever files it can read (notebooks, the gradebook).
 _STEAL = '''\
@@ -55,6 +56,8 @@ def _attack_code(kind: str, assignment: str, victim: str, port: int) -> str:
         targets = [f"../../../source/{assignment}/{assignment}.ipynb", "../../../gradebook.db",
                    "../../../nbgrader_config.py", f"../../{victim}/{assignment}/angrep.txt",
                    "../../../angrep.txt", "/tmp/mhkurs-angrep.txt"]
+        # Then a file in every folder it can write to (its private /tmp, home and socket folder), one it
+        # cannot read back, to see that the grading leaves nothing of it behind.
         return textwrap.dedent(f"""\
             for _sti in {targets!r}:
                 try:
@@ -63,6 +66,19 @@ def _attack_code(kind: str, assignment: str, victim: str, port: int) -> str:
                     print("skrev", _sti)
                 except Exception as _exc:
                     print("ingen tilgang:", _sti, type(_exc).__name__)
+            import os as _os
+            for _rot, _mapper, _filer in _os.walk("/"):
+                if _rot.startswith(("/proc", "/sys", "/dev")):
+                    _mapper[:] = []
+                    continue
+                try:
+                    _ny = _os.path.join(_rot, "angrep-mappe")
+                    _os.makedirs(_ny, exist_ok=True)
+                    open(_os.path.join(_ny, "angrep.txt"), "w").write("angrep")
+                    _os.chmod(_ny, 0)
+                    print("skrev i", _rot)
+                except Exception:
+                    pass
             """)
     if kind == "network":
         return textwrap.dedent(f"""\
@@ -78,6 +94,8 @@ def _attack_code(kind: str, assignment: str, victim: str, port: int) -> str:
         return "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n"
     if kind == "memory":
         return "_hauger = []\nwhile True:\n    _hauger.append(bytes(64 * 1024 * 1024))\n"
+    if kind == "kills-kernel":  # the kernel dies in the middle of the notebook
+        return "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n"
     raise ValueError(kind)
 
 

@@ -8,7 +8,11 @@ started by :class:`SandboxKernelManager`, which wraps the ipykernel command in
   Python installation and virtual environment the kernel needs (read-only),
   the submission's own folder (read-only, as ``/home/deltaker/<assignment>``),
   a small private writable ``/tmp`` and home, and one private folder for the
-  kernel's connection sockets;
+  kernel's connection sockets. The private ``/tmp`` and home are mounted
+  first and the Python folders on top, so a virtual environment that lives
+  under ``/tmp`` (a clone in a temporary folder) is still there; a layout
+  that cannot work (Python inside the sandbox's home, or holding ``/tmp``) is
+  refused with a message saying what to move;
 * no network: the kernel has its own network namespace (only its own, empty
   loopback). It talks to nbgrader over Unix sockets (jupyter_client's ``ipc``
   transport) in the private folder, so it needs no TCP;
@@ -52,8 +56,67 @@ INSTALL_HINT = (
 )
 
 
+PRIVATE_PREFIX = "mhkurs-kernel-"  # + "<pid of the grading process>-": see sweep_stale()
+# Where the sandbox puts something of its own: a Python folder there (or holding it) would hide it.
+_RESERVED = {"/tmp": "private /tmp", HOME: "home folder", "/proc": "/proc", "/dev": "/dev"}
+
+
 class SandboxUnavailable(RuntimeError):
     pass
+
+
+def layout_problem(python_dirs: list[str] | None = None) -> str | None:
+    """Why the kernel's Python folders cannot be mounted in the sandbox, or None."""
+    for d in python_dirs if python_dirs is not None else _python_dirs():
+        d = os.path.normpath(d)
+        for place, what in _RESERVED.items():
+            if d == place or place.startswith(d.rstrip("/") + "/") or d.startswith(place + "/"):
+                if d.startswith("/tmp/") and place == "/tmp":
+                    continue  # mounted on top of the private /tmp: works
+                return (f"Autograde refused: the Python environment {d} lies where the sandbox puts its "
+                        f"own {what} ({place}), so the submissions' kernels could not start. Create the "
+                        "virtual environment somewhere else (for example `python3 -m venv /opt/mhkurs-venv`, "
+                        "or `scripts/setup-env` in a course folder outside " + place + ") and run the command "
+                        "again.")
+    return None
+
+
+def remove_private(path: str | os.PathLike) -> None:
+    """Remove a kernel's private folder, whatever a submission did to the permissions inside it."""
+    def retry(func, p, _exc):
+        try:
+            os.chmod(os.path.dirname(p), 0o700)
+            if os.path.isdir(p) and not os.path.islink(p):
+                os.chmod(p, 0o700)
+            func(p)
+        except OSError:
+            pass
+
+    shutil.rmtree(path, onerror=retry)
+    if os.path.lexists(path):  # a last attempt after the permissions were opened
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_stale(tmp: str | None = None) -> list[str]:
+    """Remove private folders whose grading process is gone (a grading that was killed)."""
+    removed = []
+    root = Path(tmp or tempfile.gettempdir())
+    for path in root.glob(PRIVATE_PREFIX + "*"):
+        pid = path.name[len(PRIVATE_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)) and path.is_dir():
+            remove_private(path)
+            removed.append(str(path))
+    return removed
 
 
 def missing_tools() -> list[str]:
@@ -126,7 +189,16 @@ def bwrap_command(kernel_cmd: list[str], workdir: str, private: str, *, uid: int
             cmd += ["--ro-bind", d, d]
     for f in ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime"):
         cmd += ["--ro-bind-try", f, f]
-    made = set()
+    problem = layout_problem()
+    if problem:
+        raise SandboxUnavailable(problem)
+    # The private /tmp and home first, the Python folders on top of them: a venv under /tmp (a clone
+    # in a temporary folder) would otherwise be hidden by the fresh /tmp.
+    size = str(tmp_mb * 1024 * 1024)
+    cmd += ["--proc", "/proc", "--dev", "/dev",
+            "--perms", "1777", "--size", size, "--tmpfs", "/tmp",
+            "--perms", "1777", "--size", size, "--tmpfs", HOME]
+    made = {"/tmp"}
     for d in _python_dirs():
         # Parents such as a 0700 home would hide the folder from the sandbox's user: create them
         # as plain 0755 folders (they hold nothing else inside the sandbox).
@@ -137,11 +209,7 @@ def bwrap_command(kernel_cmd: list[str], workdir: str, private: str, *, uid: int
                 cmd += ["--perms", "0755", "--dir", parent]
                 made.add(parent)
         cmd += ["--ro-bind", d, d]
-    size = str(tmp_mb * 1024 * 1024)
-    cmd += ["--proc", "/proc", "--dev", "/dev",
-            "--perms", "1777", "--size", size, "--tmpfs", "/tmp",
-            "--perms", "1777", "--size", size, "--tmpfs", HOME,
-            "--ro-bind", workdir, work, "--chdir", work,
+    cmd += ["--ro-bind", workdir, work, "--chdir", work,
             "--bind", private, private,
             "--remount-ro", "/",
             "--"]
@@ -188,25 +256,45 @@ class SandboxKernelManager(AsyncKernelManager):
     async def _async_pre_start_kernel(self, **kw):
         workdir = os.path.realpath(kw.get("cwd") or os.getcwd())
         if self._private is None:  # one private folder for the connection file and the sockets
-            self._private = tempfile.mkdtemp(prefix="mhkurs-kernel-")
+            self._private = tempfile.mkdtemp(prefix=f"{PRIVATE_PREFIX}{os.getpid()}-")
             self.ip = os.path.join(self._private, "ipc")
             self.connection_file = os.path.join(self._private, "kernel.json")
-        kernel_cmd, kw = await super()._async_pre_start_kernel(**kw)
-        if self._uid is not None:
-            os.chown(self._private, self._uid, self._uid)
-            os.chown(self.connection_file, self._uid, self._uid)
-        cmd = bwrap_command(kernel_cmd, workdir, self._private, uid=self._uid,
-                            cpu_seconds=self.cpu_seconds, memory_mb=self.memory_mb,
-                            max_processes=self.max_processes, tmp_mb=self.tmp_mb, file_mb=self.file_mb)
+        try:
+            kernel_cmd, kw = await super()._async_pre_start_kernel(**kw)
+            if self._uid is not None:
+                os.chown(self._private, self._uid, self._uid)
+                os.chown(self.connection_file, self._uid, self._uid)
+            cmd = bwrap_command(kernel_cmd, workdir, self._private, uid=self._uid,
+                                cpu_seconds=self.cpu_seconds, memory_mb=self.memory_mb,
+                                max_processes=self.max_processes, tmp_mb=self.tmp_mb, file_mb=self.file_mb)
+        except BaseException:
+            self._remove_private()  # the kernel never started: nothing of it stays behind
+            raise
         kw["env"] = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
         kw["cwd"] = "/"
         return cmd, kw
 
+    def _remove_private(self) -> None:
+        if self._private:
+            remove_private(self._private)
+            self._private = None
+
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart=restart)
-        if not restart and self._private:
-            shutil.rmtree(self._private, ignore_errors=True)
-            self._private = None
+        if not restart:
+            self._remove_private()
+
+    # jupyter_client's AsyncKernelManager binds ``cleanup_resources`` to the base class's function, so
+    # the override above would be skipped where nbclient cleans up after a kernel that died (a fork or
+    # memory bomb, a time-out, a kernel that never started): route it through the override.
+    async def cleanup_resources(self, restart: bool = False) -> None:  # type: ignore[override]
+        await self._async_cleanup_resources(restart=restart)
+
+    def __del__(self):  # a manager dropped without any clean-up (an error in nbgrader between cells)
+        try:
+            self._remove_private()
+        except Exception:  # noqa: BLE001 - never raise from a finaliser
+            pass
 
 
 def _sandboxed_execute_class():
@@ -223,6 +311,10 @@ def _sandboxed_execute_class():
             missing = missing_tools()
             if missing:
                 raise SandboxUnavailable(refusal(missing))
+            problem = layout_problem()
+            if problem:
+                raise SandboxUnavailable(problem)
+            sweep_stale()  # private folders of a grading that was killed before it could clean up
             return super().preprocess(nb, resources, km)
 
     return SandboxedExecute
@@ -251,6 +343,10 @@ def configure(c, course_dir: str | os.PathLike, argv: list[str] | None = None) -
     missing = missing_tools()
     if missing and _running_autograde(argv):
         print(refusal(missing), file=sys.stderr)
+        raise SystemExit(2)
+    problem = layout_problem()
+    if problem and _running_autograde(argv):
+        print(problem, file=sys.stderr)
         raise SystemExit(2)
     default = Autograde.class_traits()["autograde_preprocessors"].default()
     c.Autograde.autograde_preprocessors = [SandboxedExecute if p is Execute else p for p in default]
