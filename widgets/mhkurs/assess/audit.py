@@ -28,6 +28,7 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader import utils
 
 from . import answers as ans
+from .classlist import roster
 
 PROBLEMS = {
     "not-handed-in": "handed nothing in",
@@ -143,8 +144,6 @@ def audit_notebook(student: str, name: str, released: NotebookNode, path: Path) 
 
 def class_list(course: Path) -> set[str]:
     """The gradebook's students (an imported class list, and everyone graded before); empty without one."""
-    from ..grading.collect import roster
-
     return roster(course) or set()
 
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import sqlite3
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..assess.answers import ANSWER_FILE
+from ..assess.classlist import roster
 
 ID_RULE = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f %Z"  # nbgrader's (Exchange.timestamp_format), in UTC
@@ -105,19 +105,6 @@ def notebooks_of(course: Path, assignment: str) -> list[str]:
             return names + [ANSWER_FILE.format(assignment=assignment)]
     raise CollectError(f"the assignment {assignment} has no notebook in source/{assignment}/ or "
                        f"release/{assignment}/: check the name (`ls source`)")
-
-
-def roster(course: Path) -> set[str] | None:
-    """Student ids in the class list (the gradebook's students), or None when there is none to check against."""
-    db = course / "gradebook.db"
-    if not db.exists():
-        return None
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
-            ids = {row[0] for row in con.execute("SELECT id FROM student")}
-    except sqlite3.Error:
-        return None
-    return ids or None
 
 
 def _files(archive: Path) -> list[tuple[str, bytes, datetime]]:

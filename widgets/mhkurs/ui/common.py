@@ -184,3 +184,10 @@ def contact_line(c: m.Contact) -> str:
     if c.web:
         parts.append(t(c.web))
     return " – ".join(parts) + f": {t(c.purpose)}"
+
+
+def progress_bar(done: int, total: int) -> str:
+    """A bar of ``done`` out of ``total`` exercises (a picture with its words for screen readers)."""
+    pct = round(100 * done / total) if total else 0
+    return (f"<span class='mh-bar' role='img' aria-label='{done} av {total} øvelser gjort'>"
+            f"<span style='width:{pct}%'></span></span>")

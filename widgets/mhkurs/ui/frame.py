@@ -11,7 +11,7 @@ import ipywidgets as w
 from ..bank import get_bank
 from .. import record
 from ..logic import progress as rules
-from .common import html, on_record, t
+from .common import html, on_record, progress_bar, t
 from .progress_view import progress_rows
 
 LANDING_HREF = "../course/index.ipynb"
@@ -55,12 +55,6 @@ def href(mod) -> str:
 
 def module_name(mod) -> str:
     return f"Modul {mod.number}: {t(mod.title)}"
-
-
-def progress_bar(done: int, total: int) -> str:
-    pct = round(100 * done / total) if total else 0
-    return (f"<span class='mh-bar' role='img' aria-label='{done} av {total} øvelser gjort'>"
-            f"<span style='width:{pct}%'></span></span>")
 
 
 def module_menu(current_id: str | None = None, data: dict | None = None) -> str:

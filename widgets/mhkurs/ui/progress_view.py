@@ -15,7 +15,7 @@ from .. import record
 from ..bank import get_bank
 from ..logic import progress as rules
 from ..record import certificate, course_test, refresher
-from .common import box, button, case_name, case_title, hbox, html, t, vbox
+from .common import box, button, case_name, case_title, hbox, html, progress_bar, t, vbox
 
 EXERCISE_NAMES = {"scenario": "Sak", "spotter": "Finn indikatorene", "classifier": "Klassifisering",
                   "myths": "Myte eller fakta", "navigator": "Pliktnavigator", "quiz": "Test deg selv",
@@ -157,8 +157,6 @@ def landing_html(data: dict, now: datetime) -> str:
     parts.append(f"<h2>Modulene</h2><p>Kurset har {len(mods)} moduler, til sammen omtrent {total} minutter.</p>"
                  "<ol class='mh-modules'>")
     tests = course_test.course_tests(bank)
-    from .frame import progress_bar  # the frame imports this module
-
     for mod in mods:
         status = rules.module_status(bank, data, mod.id)
         done = sum(s.done for s in status)
