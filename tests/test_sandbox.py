@@ -9,6 +9,7 @@ gets nothing it did not answer for, is reported, and changes nothing outside its
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import os
@@ -135,6 +136,12 @@ def _private_folders(pid: int | None = None) -> list[str]:
     return sorted(p.name for p in Path(tempfile.gettempdir()).glob(prefix + "*"))
 
 
+def _grading_pid(name: str) -> int | None:
+    """The grading process a private folder belongs to (None: a folder not named by this code)."""
+    pid = name[len(sandbox.PRIVATE_PREFIX):].split("-", 1)[0]
+    return int(pid) if pid.isdigit() and "-" in name[len(sandbox.PRIVATE_PREFIX):] else None
+
+
 def _sandbox_processes() -> list[str]:
     """Processes of a sandbox: the sandbox's user ids (as root), or a bwrap started by this test process."""
     out = []
@@ -228,6 +235,8 @@ def _execute_in_sandbox(tmp_path, code: str, **limits):
         client.execute(cwd=str(tmp_path))
     except Exception as exc:  # noqa: BLE001 - the kernel is meant to die or fail here
         return exc
+    finally:
+        atexit.unregister(client._cleanup_kernel)  # cleaned up already; nbclient's exit hook would fail
     return None
 
 
@@ -318,7 +327,7 @@ def test_attackers_get_nothing_and_honest_learners_are_graded_as_without_sandbox
     # Nothing of the sandbox is left (issue 30): no private folder of this grading, no sandbox process.
     # The workers have ended, so a new folder of a process that is gone is this grading's.
     new = set(Path(tempfile.gettempdir()).glob(sandbox.PRIVATE_PREFIX + "*")) - tmp_before
-    left = [p.name for p in new if not sandbox._pid_alive(int(p.name[len(sandbox.PRIVATE_PREFIX):].split("-")[0]))]
+    left = [p.name for p in new if (pid := _grading_pid(p.name)) is not None and not sandbox._pid_alive(pid)]
     assert left == []
     assert _sandbox_processes() == []
 

@@ -112,8 +112,8 @@ def sweep_stale(tmp: str | None = None) -> list[str]:
     removed = []
     root = Path(tmp or tempfile.gettempdir())
     for path in root.glob(PRIVATE_PREFIX + "*"):
-        pid = path.name[len(PRIVATE_PREFIX):].split("-", 1)[0]
-        if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)) and path.is_dir():
+        pid, dash, _ = path.name[len(PRIVATE_PREFIX):].partition("-")
+        if dash and pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)) and path.is_dir():
             remove_private(path)
             removed.append(str(path))
     return removed
