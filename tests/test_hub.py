@@ -223,6 +223,25 @@ def test_trainees_cannot_open_formgrader_or_each_others_servers(klass):
     assert lab.status_code == 200 and lab.url.endswith(f"/user/{a.name}/lab")
 
 
+def test_the_hub_and_jupyterlab_speak_bokmal(klass):
+    """The hub's own pages come from hub/templates (Norwegian), and every server's JupyterLab starts with the
+    bokmål language pack (which labels it translates is checked in test_hub_language.py)."""
+    import requests
+
+    base, users = klass["settings"].url, klass["users"]
+    login = requests.get(base + "hub/login", timeout=60)
+    assert login.status_code == 200 and "Logg inn" in login.text and "Brukernavn" in login.text
+    assert 'documentElement.lang = "nb"' in login.text and "Sign in" not in login.text
+    trainee = users[TRAINEES[0]]
+    missing = trainee.http.get(base + "hub/finnes-ikke", timeout=60)
+    assert missing.status_code == 404 and "Siden finnes ikke" in missing.text
+    for u in (trainee, users[INSTRUCTOR]):
+        plugin = u.server("GET", "lab/api/settings/@jupyterlab/translation-extension:plugin")
+        assert plugin.json()["schema"]["properties"]["locale"]["default"] == "no_NO", u.name
+        pack = u.server("GET", "lab/api/translations/no_NO").json()["data"]
+        assert pack["jupyterlab"][""]["language"] == "no-NO", u.name
+
+
 def _pick_assignment(bank) -> str:
     """The smallest assignment with both autograded questions and a free-text task."""
     def kinds(a):
