@@ -94,3 +94,14 @@ def test_the_hub_pages_are_norwegian_templates_extending_jupyterhubs_own(name):
     english = re.findall(r"\b(Sign in|Username|Password|Your server|Launch|Home|Logout|Start My Server|Server)\b",
                          visible)
     assert not english, f"{name}.html: {english}"
+
+
+def test_the_hub_templates_compile_with_jupyterhubs_loader():
+    """As JupyterHub loads them: this folder first, JupyterHub's own templates also under «templates/»."""
+    from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
+
+    own = Path(sys.prefix) / "share" / "jupyterhub" / "templates"
+    env = Environment(loader=ChoiceLoader([FileSystemLoader(REPO_ROOT / "hub" / "templates"),
+                                           PrefixLoader({"templates": FileSystemLoader(own)}), FileSystemLoader(own)]))
+    for path in sorted((REPO_ROOT / "hub" / "templates").glob("*.html")):
+        env.get_template(path.name)  # raises TemplateSyntaxError or TemplateNotFound
