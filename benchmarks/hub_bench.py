@@ -1,4 +1,4 @@
-"""Figures for the class platform (docs/HOSTING.md): hub start, login to course page, memory and
+"""Figures for the class platform (docs/HOSTING.md, benchmarks/RESULTS.md): hub start, login to course page, memory and
 CPU per trainee. Not part of the tests.
 
     .venv/bin/python benchmarks/hub_bench.py --trainees 3

@@ -103,11 +103,14 @@ class TrialAuthenticator(Authenticator):
 
 
 c.JupyterHub.authenticator_class = TrialAuthenticator
+# The hub's own pages (frame, login, home, start, errors) in Norwegian bokmål; each template extends
+# JupyterHub's own ("templates/<name>.html") and replaces only its text.
+c.JupyterHub.template_paths = [str(HUB_DIR / "templates")]
 c.JupyterHub.template_vars = {
     "announcement_login": "Prøveoppsett av kurset: logg inn med en av prøvekontoene instruktøren har fått.",
     # the hub's home page: the way from the course pages to the graded assignments in JupyterLab
     "announcement_home": 'Innleveringsoppgaver: åpne <a href="user-redirect/lab">JupyterLab</a> og velg '
-                         "Nbgrader → Assignment List. Kurset: trykk «My Server» (eller «Start My Server»).",
+                         "Nbgrader → Assignment List. Kurset: trykk «Til kurset» (eller «Start kurset»).",
 }
 
 # --- each user's server ---------------------------------------------------------------------------

@@ -297,12 +297,28 @@ def test_radio_groups_are_named_by_their_question(page, server):
     assert len(names) >= 3 and all("?" in n for n in names[1:]), names  # the role, then one group per question
 
 
+# The smallest computed font size of any text in the field card, in px.
+CARD_TEXT_PX = """() => {
+  const card = document.querySelector('.mh-fieldcard');
+  const els = [card, ...card.querySelectorAll('*')].filter(e => [...e.childNodes].some(
+    n => n.nodeType === Node.TEXT_NODE && n.textContent.trim()));
+  return Math.min(...els.map(e => parseFloat(getComputedStyle(e).fontSize)));
+}"""
+
+
 def test_toggle_buttons_say_which_is_pressed(page, server):
     """The field card's role picker is the one set of toggle buttons left: each says whether it is pressed,
-    and pressing another with the keyboard moves the pressed state and changes the card."""
+    and pressing another with the keyboard moves the pressed state and changes the card. The card itself
+    reads on a phone (no text under 16 px on screen) and keeps its compact sizes for print."""
+    page.set_viewport_size({"width": PHONE, "height": 900})
     page.goto(f"{server}/voila/render/course/feltkort.ipynb")
     toggles = page.locator(".widget-toggle-button")
     toggles.nth(1).wait_for()
+    page.locator(".mh-fieldcard li").first.wait_for()
+    assert page.evaluate(CARD_TEXT_PX) >= 16
+    page.emulate_media(media="print")
+    assert page.evaluate(CARD_TEXT_PX) < 12  # the printed card fits one A4 page
+    page.emulate_media(media="screen")
     page.wait_for_function("() => [...document.querySelectorAll('.widget-toggle-button')]"
                            ".every(b => b.hasAttribute('aria-pressed'))")
     pressed = toggles.evaluate_all("bs => bs.map(b => b.getAttribute('aria-pressed'))")

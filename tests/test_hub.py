@@ -223,6 +223,25 @@ def test_trainees_cannot_open_formgrader_or_each_others_servers(klass):
     assert lab.status_code == 200 and lab.url.endswith(f"/user/{a.name}/lab")
 
 
+def test_the_hub_and_jupyterlab_speak_bokmal(klass):
+    """The hub's own pages come from hub/templates (Norwegian), and every server's JupyterLab starts with the
+    bokmål language pack (which labels it translates is checked in test_hub_language.py)."""
+    import requests
+
+    base, users = klass["settings"].url, klass["users"]
+    login = requests.get(base + "hub/login", timeout=60)
+    assert login.status_code == 200 and "Logg inn" in login.text and "Brukernavn" in login.text
+    assert 'documentElement.lang = "nb"' in login.text and "Sign in" not in login.text
+    trainee = users[TRAINEES[0]]
+    missing = trainee.http.get(base + "hub/finnes-ikke", timeout=60)
+    assert missing.status_code == 404 and "Siden finnes ikke" in missing.text
+    for u in (trainee, users[INSTRUCTOR]):
+        plugin = u.server("GET", "lab/api/settings/@jupyterlab/translation-extension:plugin")
+        assert plugin.json()["schema"]["properties"]["locale"]["default"] == "no_NO", u.name
+        pack = u.server("GET", "lab/api/translations/no_NO").json()["data"]
+        assert pack["jupyterlab"][""]["language"] == "no-NO", u.name
+
+
 def _pick_assignment(bank) -> str:
     """The smallest assignment with both autograded questions and a free-text task."""
     def kinds(a):
@@ -323,3 +342,42 @@ def test_an_assignment_from_release_to_feedback(klass):
         assert float(score.group(2).replace(",", ".")) == maximum
         for marker in ("HIDDEN TESTS", "MARK SCHEME", "Vurderingskriterier", "AssertionError"):
             assert marker not in html
+
+
+def test_a_trainee_finds_the_menu_items_the_assignment_names(klass):
+    """In Debian's chromium: a trainee logs in through the hub's (Norwegian) login page, opens the assignment
+    fetched above in JupyterLab (bokmål locale), and finds the menu path its instructions name."""
+    from playwright.sync_api import sync_playwright
+    from test_browser import CHROMIUM, CHROMIUM_ARGS
+    from test_hub_language import MENU_PATH, main_menus
+
+    name = TRAINEES[0]
+    fetched = [x["assignment_id"] for x in _ok(klass["users"][name].server(
+        "GET", f"assignments?course_id={COURSE}"))["value"] if x["status"] != "released"]
+    if not fetched:
+        pytest.skip("needs the assignment fetched by test_an_assignment_from_release_to_feedback")
+    a = fetched[0]
+    base = klass["settings"].url
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(base + "hub/login")
+            page.get_by_label("Brukernavn").fill(name)
+            page.get_by_label("Passord").fill(klass["passwords"][name])
+            page.get_by_role("button", name="Logg inn").click()
+            page.wait_for_url(f"**/user/{name}/**", timeout=180_000)
+            page.goto(base + f"user/{name}/lab/tree/{COURSE}/{a}/{a}.ipynb")
+            first = page.locator(".jp-Notebook .jp-MarkdownOutput").first
+            first.wait_for(timeout=180_000)
+            text = " ".join(page.locator(".jp-Notebook .jp-MarkdownOutput").all_inner_texts())
+            paths = [p.split(" → ") for p in MENU_PATH.findall(" ".join(text.split()))]
+            paths = [p for p in paths if p[0] in main_menus()]
+            assert paths, text[:500]
+            for path in paths:
+                page.locator(".lm-MenuBar-itemLabel", has_text=path[0]).first.click()
+                for label in path[1:]:
+                    page.locator(".lm-Menu-itemLabel").get_by_text(label, exact=True).first.wait_for(timeout=30_000)
+                page.keyboard.press("Escape")
+        finally:
+            browser.close()

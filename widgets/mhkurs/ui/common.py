@@ -95,7 +95,7 @@ def _unorphaned(make):
 def html(value: str = "", **kw) -> w.HTML:
     """An HTML widget. Plain ones (no layout or style of their own) share one Layout and one HTMLStyle model per
     kernel (they are never changed after creation), so a page's widget state, sent to the browser before the
-    first exercise shows, has fewer models (module 5: 428 before, see docs/HOSTING.md)."""
+    first exercise shows, has fewer models (module 5: 428 before, see benchmarks/RESULTS.md)."""
     kw.setdefault("layout", shared("layout", w.Layout))
     kw.setdefault("style", shared("html", HTMLStyle))
     return _unorphaned(lambda: w.HTML(value, **kw))
