@@ -342,6 +342,21 @@ def cmd_nginx_conf(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_scorm(args: argparse.Namespace) -> int:
+    from .bank import get_bank
+    from .record.certificate import course_version
+    from .scorm import PackageError, build, course_url
+
+    try:
+        out = build(args.course_url, args.out, version=course_version(get_bank()))
+    except PackageError as exc:
+        print(f"mhkurs scorm: {exc}", file=sys.stderr)
+        return 1
+    print(f"mhkurs scorm: wrote {out} ({out.stat().st_size} bytes), a SCORM 1.2 package that opens "
+          f"{course_url(args.course_url)}\nUpload it as a SCORM package in Moodle or Canvas (docs/HOSTING.md).")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mhkurs", description="Kurs i identifisering av mulige ofre for menneskehandel")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -403,6 +418,13 @@ def build_parser() -> argparse.ArgumentParser:
     proxy.add_argument("--prefix", default="/var/lib/mhkurs-nginx", help="folder for nginx's pid, logs and temp files")
     proxy.add_argument("--user", default="www-data", help="user nginx's workers run as")
     proxy.set_defaults(func=cmd_nginx_conf)
+
+    sc = sub.add_parser("scorm", help="build a SCORM 1.2 package that opens the hosted course in Moodle or Canvas "
+                                      "and keeps each learner's progress, status and post-test score in the LMS")
+    sc.add_argument("--course-url", required=True,
+                    help="the hosted course's address (https://…/ where `mhkurs serve` answers, or its front page)")
+    sc.add_argument("--out", default="mhkurs-scorm.zip", help="the package file to write (default: mhkurs-scorm.zip)")
+    sc.set_defaults(func=cmd_scorm)
 
     from .grading.commands import add_commands  # autograde (sandboxed, parallel) and report
 
