@@ -69,7 +69,7 @@ def full_record(bank) -> dict:
             entry["latest"] = res
             if not entry.get("best") or course_test.better(res, entry["best"]):
                 entry["best"] = res
-        data["states"]["course"][f"test:{test.id}"] = {"answers": right}
+        data["states"]["course"][f"course-test:{test.id}"] = {"answers": right}
     data["refreshers"] = [(t + timedelta(days=d)).isoformat(timespec="seconds") for d in (7, 30)]
     rules.mark_completion(data, bank, t)
     return rules.normalise(data)

@@ -110,6 +110,8 @@ def serve_limits(args: argparse.Namespace) -> list[str]:
     out = [f"--CourseVoila.{name}={value}" for name, value in options.items() if value is not None]
     if args.behind_proxy:
         out.append("--CourseVoila.trust_forwarded_for=True")
+    for origin in getattr(args, "lms_origin", None) or []:
+        out.append(f"--CourseVoila.lms_origins={origin}")
     return out
 
 
@@ -376,6 +378,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="where learners' progress is kept: browser (each learner's own browser; for a server "
                             "several people use), file (~/.mhkurs in the home folder; one learner, or JupyterHub); "
                             "auto: browser when --host is not a loopback address or with --behind-proxy")
+    serve.add_argument("--lms-origin", action="append", metavar="URL", default=[],
+                       help="a learning platform that may show the course in a frame, e.g. https://moodle.example.no "
+                            "(the origin the SCORM package from `mhkurs scorm` runs on); repeat for several")
     serve.add_argument("--verbose", action="store_true", help="show every line Voila logs")
     caps = serve.add_argument_group("kernel caps (docs/HOSTING.md)")
     caps.add_argument("--memory-mib", type=int, help="memory for kernels in MiB (default: 3/4 of the machine's)")

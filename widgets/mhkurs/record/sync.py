@@ -7,7 +7,7 @@ another learner's data. With the browser store, every change is written back to 
 and a change made in another tab is sent to the kernel. It also starts downloads and printing.
 
 In a learning platform (``mhkurs scorm``) the course page sits in a frame of the SCORM package's launch
-page, which names itself in the frame's ``window.name`` (``mhkurs-lms <origin>``). Then the record comes
+page, which names its origin in the first course page's address (``#mhkurs-lms=<origin>``). Then the record comes
 from the LMS instead of ``localStorage``: the page asks the launch page (``postMessage`` to that origin
 only, answers taken only from the parent window and that origin) for ``cmi.suspend_data``, and after
 every change the kernel sends the compact record, the lesson status and the post-test score
@@ -30,33 +30,54 @@ function write(v) {
   try { if (v === null) window.localStorage.removeItem(KEY); else window.localStorage.setItem(KEY, v); }
   catch (e) { console.warn("mhkurs: localStorage is not available", e); }
 }
-/* The launch page of the SCORM package, when this page is in its frame: its origin, else null. */
+/* The SCORM package's launch page, when this page is in a frame: its origin if known, "*" if not, null when not
+   framed. The launch page names its origin in the first course page's address (#mhkurs-lms=...); the pages
+   opened from there in the same frame find it in location.ancestorOrigins (Chromium, Safari) or in
+   sessionStorage (where the browser allows storage in a frame of another site; Chromium's private windows do
+   not). Only the learning platforms the course server names (frame-ancestors) can frame the course at all. */
 function lmsOrigin() {
+  if (window.parent === window) return null;
   try {
-    if (window.parent === window) return null;
-    const m = /^mhkurs-lms (https?:\/\/[^ \/]+)$/.exec(window.name || "");
-    return m ? new URL(m[1]).origin : null;
-  } catch (e) { return null; }
+    const m = /[#&]mhkurs-lms=([^&]+)/.exec(window.location.hash);
+    if (m) {
+      const origin = new URL(decodeURIComponent(m[1])).origin;
+      try { window.sessionStorage.setItem("mhkurs-lms-origin", origin); } catch (e) { /* no storage in frames */ }
+      return origin;
+    }
+  } catch (e) { /* a damaged address: ask as below */ }
+  try {
+    const anc = window.location.ancestorOrigins;
+    if (anc && anc.length && /^https?:/.test(anc[0])) return anc[0];
+  } catch (e) { /* not in this browser */ }
+  try {
+    const kept = window.sessionStorage.getItem("mhkurs-lms-origin");
+    if (kept) return kept;
+  } catch (e) { /* no storage in frames */ }
+  return "*";
 }
-/* Ask the launch page for the record the LMS keeps; null when it does not answer in time. */
+/* Ask the launch page for the record the LMS keeps: [its origin, suspend_data], or null when it does not answer
+   (the page is framed by something else). The hello carries nothing; the answer counts only from the parent
+   window and, when known, the launch page's origin. */
 function askLms(origin) {
   return new Promise((resolve) => {
     const done = (v) => { window.removeEventListener("message", on); clearTimeout(timer); resolve(v); };
     const on = (ev) => {
-      if (ev.source !== window.parent || ev.origin !== origin) return;
+      if (ev.source !== window.parent || (origin !== "*" && ev.origin !== origin)) return;
       const m = ev.data;
-      if (m && m.mhkurs === "record") done(typeof m.suspend_data === "string" ? m.suspend_data : "");
+      if (m && m.mhkurs === "record") done([ev.origin, typeof m.suspend_data === "string" ? m.suspend_data : ""]);
     };
-    const timer = setTimeout(() => { console.warn("mhkurs: the LMS launch page did not answer"); done(null); }, 8000);
+    const timer = setTimeout(() => done(null), origin === "*" ? 1500 : 8000);
     window.addEventListener("message", on);
     window.parent.postMessage({ mhkurs: "hello" }, origin);
   });
 }
 export default {
   async initialize({ model }) {
-    const origin = lmsOrigin();
-    const fromLms = origin ? await askLms(origin) : null;
-    const lms = fromLms !== null;
+    const asked = lmsOrigin();
+    const answer = asked ? await askLms(asked) : null;
+    const lms = answer !== null;
+    const origin = lms ? answer[0] : null;
+    const fromLms = lms ? answer[1] : null;
     const browser = () => model.get("store") === "browser" && !lms;
     model.on("msg:custom", (msg) => {
       if (msg.type === "lms" && lms) {

@@ -11,7 +11,7 @@
   var courseOrigin = new URL(courseUrl).origin;
   var STATUSES = { incomplete: 1, completed: 1, passed: 1, failed: 1 };
   var started = Date.now();
-  var api = null, finished = false, suspend = "";
+  var api = null, finished = false, suspend = "", lms = false;
 
   function say(text) { note.textContent = text; note.hidden = false; }
 
@@ -85,11 +85,12 @@
     suspend = get("cmi.suspend_data");
     var status = get("cmi.core.lesson_status");
     if (status === "" || status === "not attempted") set("cmi.core.lesson_status", "incomplete");
-    frame.name = "mhkurs-lms " + window.location.origin;  /* tells the course page to keep the record here */
+    lms = true;
   } else {
     api = null;
     say("Fant ikke læringsplattformen (SCORM). Du kan bruke kurset, men fremdriften din lagres bare i denne " +
         "nettleseren. Start kurset fra læringsplattformen hvis du vil at den skal lagres der.");
   }
-  frame.src = courseUrl;
+  /* the address tells the course page to keep the record here (it asks this origin, and only this one) */
+  frame.src = lms ? courseUrl + "#mhkurs-lms=" + encodeURIComponent(window.location.origin) : courseUrl;
 })();
