@@ -209,3 +209,53 @@ def test_a_page_address_is_kept_and_loopback_may_use_http():
     assert course_url("https://kurs.example.no/voila/render/course/index.ipynb") == \
         "https://kurs.example.no/voila/render/course/index.ipynb"
     assert course_url("http://127.0.0.1:8866") == "http://127.0.0.1:8866/voila/render/course/index.ipynb"
+
+
+def test_the_record_bridge_takes_the_record_from_the_lms_and_reports_every_change():
+    """The kernel side of the bridge (mhkurs.record.sync) without a browser: the page's hello from the LMS frame
+    brings suspend_data; every change goes back as compact record, status and score."""
+    from mhkurs import record
+    from mhkurs.record import BrowserStore, Record
+    from mhkurs.record.sync import RecordBridge
+
+    bank = get_bank()
+    earlier = rules.empty()
+    rules.add_result(earlier, "m02-smugling", "quiz:begreper", 2, 3, 3, 3, T0)
+    rec = Record(BrowserStore(), clock=lambda: T0 + timedelta(days=1), bank=bank)
+    record.reset(rec)
+    try:
+        bridge = RecordBridge(rec)
+        sent: list[dict] = []
+        bridge.send = sent.append
+        bridge._on_msg(bridge, {"type": "hello", "data": None, "lms": lms.pack(earlier)}, [])
+        assert rec.ready and rec.data()["exercises"] == earlier["exercises"]
+        assert "læringsplattformen" in rec.store.where
+        assert sent[-1]["type"] == "lms" and sent[-1]["lesson_status"] == "incomplete" and sent[-1]["score"] is None
+        rec.result("m01-hva-er-menneskehandel", "quiz", "begreper", 3, 3)
+        back = lms.unpack(sent[-1]["suspend_data"])
+        assert set(back["exercises"]) == {"m01-hva-er-menneskehandel", "m02-smugling"}
+        rec.clear()  # «Slett mine data» empties the record in the LMS too
+        assert lms.unpack(sent[-1]["suspend_data"]) == rules.empty()
+    finally:
+        record.reset()
+
+
+@pytest.mark.parametrize("value, origin", [
+    ("https://moodle.example.no", "https://moodle.example.no"),
+    ("https://Moodle.Example.no:8443/", "https://moodle.example.no:8443"),
+])
+def test_serve_takes_lms_origins_for_the_frame_ancestors(value, origin):
+    from mhkurs.cli import build_parser, serve_limits
+
+    args = build_parser().parse_args(["serve", "--lms-origin", value, "--lms-origin", "https://canvas.example.no"])
+    assert serve_limits(args)[-2:] == [f"--CourseVoila.lms_origins={origin}", "--CourseVoila.lms_origins=https://canvas.example.no"]
+
+
+@pytest.mark.parametrize("value", ["moodle.example.no", "https://moodle.example.no/course/view.php", "ftp://x.no",
+                                   "https://a.no; script-src *"])
+def test_serve_refuses_an_lms_origin_that_is_not_one(value, capsys):
+    from mhkurs.cli import build_parser
+
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["serve", "--lms-origin", value])
+    assert "not an origin" in capsys.readouterr().err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -113,6 +114,17 @@ def serve_limits(args: argparse.Namespace) -> list[str]:
     for origin in getattr(args, "lms_origin", None) or []:
         out.append(f"--CourseVoila.lms_origins={origin}")
     return out
+
+
+def lms_origin(value: str) -> str:
+    """An ``--lms-origin``: scheme, host and optional port of a learning platform (a CSP frame-ancestors source)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/") \
+            or parts.query or parts.fragment or parts.username or not re.fullmatch(r"[A-Za-z0-9.:\-\[\]]+", parts.netloc):
+        raise argparse.ArgumentTypeError(f"not an origin (https://host or https://host:port, no path): {value!r}")
+    return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
 def record_store(host: str, choice: str = "auto", behind_proxy: bool = False) -> str:
@@ -378,7 +390,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="where learners' progress is kept: browser (each learner's own browser; for a server "
                             "several people use), file (~/.mhkurs in the home folder; one learner, or JupyterHub); "
                             "auto: browser when --host is not a loopback address or with --behind-proxy")
-    serve.add_argument("--lms-origin", action="append", metavar="URL", default=[],
+    serve.add_argument("--lms-origin", action="append", metavar="URL", default=[], type=lms_origin,
                        help="a learning platform that may show the course in a frame, e.g. https://moodle.example.no "
                             "(the origin the SCORM package from `mhkurs scorm` runs on); repeat for several")
     serve.add_argument("--verbose", action="store_true", help="show every line Voila logs")

@@ -11,7 +11,7 @@
   var courseOrigin = new URL(courseUrl).origin;
   var STATUSES = { incomplete: 1, completed: 1, passed: 1, failed: 1 };
   var started = Date.now();
-  var api = null, finished = false, suspend = "", lms = false;
+  var api = null, finished = false, suspend = "";
 
   function say(text) { note.textContent = text; note.hidden = false; }
 
@@ -85,12 +85,14 @@
     suspend = get("cmi.suspend_data");
     var status = get("cmi.core.lesson_status");
     if (status === "" || status === "not attempted") set("cmi.core.lesson_status", "incomplete");
-    lms = true;
   } else {
+    /* No LMS around (the package opened on its own): the course itself, where it keeps the record in the
+       browser as when it is used without an LMS. */
     api = null;
-    say("Fant ikke læringsplattformen (SCORM). Du kan bruke kurset, men fremdriften din lagres bare i denne " +
-        "nettleseren. Start kurset fra læringsplattformen hvis du vil at den skal lagres der.");
+    say("Fant ikke læringsplattformen (SCORM). Kurset åpnes uten den, og fremdriften lagres i nettleseren.");
+    window.location.replace(courseUrl);
+    return;
   }
   /* the address tells the course page to keep the record here (it asks this origin, and only this one) */
-  frame.src = lms ? courseUrl + "#mhkurs-lms=" + encodeURIComponent(window.location.origin) : courseUrl;
+  frame.src = courseUrl + "#mhkurs-lms=" + encodeURIComponent(window.location.origin);
 })();
