@@ -7,11 +7,13 @@ another learner's data. With the browser store, every change is written back to 
 and a change made in another tab is sent to the kernel. It also starts downloads and printing.
 
 In a learning platform (``mhkurs scorm``) the course page sits in a frame of the SCORM package's launch
-page, which names its origin in the first course page's address (``#mhkurs-lms=<origin>``). Then the record comes
-from the LMS instead of ``localStorage``: the page asks the launch page (``postMessage`` to that origin
-only, answers taken only from the parent window and that origin) for ``cmi.suspend_data``, and after
-every change the kernel sends the compact record, the lesson status and the post-test score
-(:mod:`mhkurs.record.lms`), which the page passes on to the launch page.
+page, which names its origin in the first course page's address (``#mhkurs-lms=<origin>``; later pages
+in the frame find it in ``location.ancestorOrigins``). Then the record comes from the LMS instead of
+``localStorage``: the page asks the launch page (``postMessage`` to its origin; an answer counts only
+from the parent window and that origin) for ``cmi.suspend_data``, and after every change the kernel
+sends the compact record, the lesson status and the post-test score (:mod:`mhkurs.record.lms`), which
+the page passes on to the launch page. Which sites may frame the course at all is the course server's
+``frame-ancestors`` (``mhkurs serve --lms-origin``).
 """
 
 from __future__ import annotations
