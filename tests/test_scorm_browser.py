@@ -22,8 +22,8 @@ from mhkurs.bank import get_bank
 from mhkurs.bank.loader import REPO_ROOT
 from mhkurs.record import course_test
 from mhkurs.scorm import build
-from test_browser import CHROMIUM, CHROMIUM_ARGS, wait_for_widgets
-from test_record_browser import FIRST_CHOICE, answer_quiz
+from test_browser import wait_for_widgets
+from test_record_browser import FIRST_CHOICE, answer_quiz, chromium  # noqa: F401  (chromium: the shared fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -102,16 +102,6 @@ def lms(course_server, tmp_path_factory):
     server = FakeLMS(unpacked.resolve())
     yield server
     server.httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
 
 
 def launch(context, lms: FakeLMS, learner: str):
