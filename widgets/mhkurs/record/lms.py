@@ -154,19 +154,22 @@ def unpack(text: str | None) -> dict:
 def status(bank, data: dict) -> tuple[str, int | None]:
     """(``cmi.core.lesson_status``, ``cmi.core.score.raw`` or None) for the record.
 
-    passed / failed: the post-test's best result passed / did not pass (the course's own pass rule:
-    pass mark and per-objective minimums); completed: every module's exercises done and no post-test
-    taken; incomplete otherwise. The score is the post-test's best percentage (0-100).
+    passed: what the course certificate asks (every module's exercises done and the post-test passed,
+    by the course's pass mark and per-objective minimums); failed: the post-test's best result did not
+    pass; completed: every module done and no post-test taken yet; incomplete otherwise (also a passed
+    post-test while modules are left). The score is the post-test's best percentage (0-100).
     """
-    from .course_test import course_tests
+    from .certificate import standing
 
-    post = course_tests(bank).get("post")
-    best = (data["tests"].get(post.id) or {}).get("best") if post else None
-    if best:
-        return ("passed" if best.get("passed") else "failed"), max(0, min(100, int(best["percent"])))
-    if rules.course_done(bank, data):
-        return "completed", None
-    return "incomplete", None
+    st = standing(bank, data)
+    score = max(0, min(100, int(st.post["percent"]))) if st.post else None
+    if st.earned:
+        return "passed", score
+    if st.post and not st.post.get("passed"):
+        return "failed", score
+    if not st.modules_left:
+        return "completed", score
+    return "incomplete", score
 
 
 def payload(bank, data: dict) -> dict:
