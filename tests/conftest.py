@@ -58,6 +58,7 @@ def course_server(tmp_path_factory):
     denied = set(json.loads((REPO_ROOT / "voila.json").read_text())["VoilaKernelManager"]["preheat_denylist"])
     modules = sum(p not in denied for p in site_pages())  # the preheated pages: modules and landing (voila.json)
     no_cull = ["--MappingKernelManager.cull_idle_timeout=0"]
+    no_cull.append("--CourseVoila.lms_origins=http://localhost:*")  # the test LMS of test_scorm_browser frames the course
     proc, base, log = start_voila(tmp_path_factory, limits=TEST_LIMITS + no_cull, MHKURS_RECORD="browser")
     server = CourseServer(base, log, modules)
     try:

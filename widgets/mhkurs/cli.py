@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -110,7 +111,20 @@ def serve_limits(args: argparse.Namespace) -> list[str]:
     out = [f"--CourseVoila.{name}={value}" for name, value in options.items() if value is not None]
     if args.behind_proxy:
         out.append("--CourseVoila.trust_forwarded_for=True")
+    for origin in getattr(args, "lms_origin", None) or []:
+        out.append(f"--CourseVoila.lms_origins={origin}")
     return out
+
+
+def lms_origin(value: str) -> str:
+    """An ``--lms-origin``: scheme, host and optional port of a learning platform (a CSP frame-ancestors source)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/") \
+            or parts.query or parts.fragment or parts.username or not re.fullmatch(r"[A-Za-z0-9.:\-\[\]]+", parts.netloc):
+        raise argparse.ArgumentTypeError(f"not an origin (https://host or https://host:port, no path): {value!r}")
+    return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
 def record_store(host: str, choice: str = "auto", behind_proxy: bool = False) -> str:
@@ -342,6 +356,21 @@ def cmd_nginx_conf(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_scorm(args: argparse.Namespace) -> int:
+    from .bank import get_bank
+    from .record.certificate import course_version
+    from .scorm import PackageError, build, course_url
+
+    try:
+        out = build(args.course_url, args.out, version=course_version(get_bank()))
+    except PackageError as exc:
+        print(f"mhkurs scorm: {exc}", file=sys.stderr)
+        return 1
+    print(f"mhkurs scorm: wrote {out} ({out.stat().st_size} bytes), a SCORM 1.2 package that opens "
+          f"{course_url(args.course_url)}\nUpload it as a SCORM package in Moodle or Canvas (docs/HOSTING.md).")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mhkurs", description="Kurs i identifisering av mulige ofre for menneskehandel")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -361,6 +390,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="where learners' progress is kept: browser (each learner's own browser; for a server "
                             "several people use), file (~/.mhkurs in the home folder; one learner, or JupyterHub); "
                             "auto: browser when --host is not a loopback address or with --behind-proxy")
+    serve.add_argument("--lms-origin", action="append", metavar="URL", default=[], type=lms_origin,
+                       help="a learning platform that may show the course in a frame, e.g. https://moodle.example.no "
+                            "(the origin the SCORM package from `mhkurs scorm` runs on); repeat for several")
     serve.add_argument("--verbose", action="store_true", help="show every line Voila logs")
     caps = serve.add_argument_group("kernel caps (docs/HOSTING.md)")
     caps.add_argument("--memory-mib", type=int, help="memory for kernels in MiB (default: 3/4 of the machine's)")
@@ -403,6 +435,13 @@ def build_parser() -> argparse.ArgumentParser:
     proxy.add_argument("--prefix", default="/var/lib/mhkurs-nginx", help="folder for nginx's pid, logs and temp files")
     proxy.add_argument("--user", default="www-data", help="user nginx's workers run as")
     proxy.set_defaults(func=cmd_nginx_conf)
+
+    sc = sub.add_parser("scorm", help="build a SCORM 1.2 package that opens the hosted course in Moodle or Canvas "
+                                      "and keeps each learner's progress, status and post-test score in the LMS")
+    sc.add_argument("--course-url", required=True,
+                    help="the hosted course's address (https://…/ where `mhkurs serve` answers, or its front page)")
+    sc.add_argument("--out", default="mhkurs-scorm.zip", help="the package file to write (default: mhkurs-scorm.zip)")
+    sc.set_defaults(func=cmd_scorm)
 
     from .grading.commands import add_commands  # autograde (sandboxed, parallel) and report
 

@@ -33,6 +33,7 @@ def default_file() -> Path | None:
 
 class FileStore:
     kind = "file"
+    lms = False
     fresh_reads = True  # another page of the same learner may have written since: read before each change
 
     def __init__(self, path: str | os.PathLike):
@@ -66,7 +67,13 @@ class BrowserStore:
         self.push = push  # sends the record (JSON) to the browser; None clears it there
         self._data = empty()
 
-    where = "bare i denne nettleseren på denne maskinen (ikke på kursets server)"
+    lms = False  # True when the page is in a learning platform's frame (mhkurs.record.lms): the LMS keeps the record
+
+    @property
+    def where(self) -> str:
+        if self.lms:
+            return "i læringsplattformen (LMS-et) du startet kurset fra, så den følger deg når du logger inn der fra en annen maskin"
+        return "bare i denne nettleseren på denne maskinen (ikke på kursets server)"
 
     def receive(self, raw: str | None) -> None:
         """The record as the browser holds it (a JSON string, or nothing yet)."""

@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 
 from tornado.ioloop import PeriodicCallback
-from traitlets import Bool, Float, Int
+from traitlets import Bool, Float, Int, List, Unicode
 from jupyter_server._tz import utcnow
 from jupyter_server.base.handlers import FileFindHandler
 from jupyter_server.utils import url_path_join
@@ -122,6 +122,10 @@ class CourseVoila(Voila):
     trust_forwarded_for = Bool(False, config=True,
                                help="Take the client address from X-Real-IP/X-Forwarded-For (behind a reverse proxy).")
 
+    lms_origins = List(Unicode(), config=True,
+                       help="Origins of learning platforms (LMS) that may show the course in a frame (mhkurs scorm), "
+                            "e.g. https://moodle.example.no; Jupyter's default lets only the server itself frame it.")
+
     def limits(self) -> Limits:
         max_kernels = self.max_kernels or max(1, (self.memory_mib or _memory_mib()) // self.kernel_mib)
         return Limits(max_kernels=max_kernels, per_client=self.max_kernels_per_client,
@@ -143,6 +147,9 @@ class CourseVoila(Voila):
         # gzip: tornado adds its GZipContentEncoding transform only when the Application is constructed with
         # this setting; Voila's tornado_settings are applied after construction and cannot turn it on.
         settings["compress_response"] = True
+        if self.lms_origins:  # the SCORM package's launch page (on the LMS's origin) frames the course pages
+            headers = settings.setdefault("headers", {})
+            headers["Content-Security-Policy"] = "frame-ancestors 'self' " + " ".join(self.lms_origins)
         self.gate = KernelGate(self.limits())
         self.log.info("mhkurs: at most %d live kernels, %d per client; unused kernels shut down after %.0f s",
                       self.gate.limits.max_kernels, self.gate.limits.per_client, self.gate.limits.unconnected_timeout)

@@ -188,7 +188,17 @@ def landing_html(data: dict, now: datetime) -> str:
 def my_data_box() -> w.VBox:
     """«Dine data»: where the record is, export it («Last ned»), delete it («Slett mine data»)."""
     rec = record.current()
-    where = html(f"<p>Fremdriften din lagres {t(rec.store.where)}. Ingen andre ser den.</p>")
+    where = html()
+
+    def say_where() -> None:
+        if getattr(rec.store, "lms", False):
+            where.value = (f"<p>Fremdriften din lagres {t(rec.store.where)}. Læringsplattformen viser også om du har "
+                           "fullført kurset og hvor mange prosent du fikk på sluttesten.</p>")
+        else:
+            where.value = f"<p>Fremdriften din lagres {t(rec.store.where)}. Ingen andre ser den.</p>"
+
+    say_where()
+    record.on_ready(say_where)
     msg = html()
     download = button("Last ned", "Last ned det som er lagret om deg (en JSON-fil)")
     delete = button("Slett mine data", "Slett fremdrift, svar og testresultater", "danger")
