@@ -10,7 +10,7 @@ from mhkurs.bank.loader import REPO_ROOT
 
 PACKAGE = REPO_ROOT / "widgets" / "mhkurs"
 FLOORS = {"bank": 0, "logic": 1, "record": 2, "assess": 2, "ui": 3, "grading": 3,
-          "serving": 4, "hub": 4, "cli": 4, "__init__": 4, "__main__": 4}
+          "serving": 4, "hub": 4, "cli": 4, "scorm": 4, "__init__": 4, "__main__": 4}
 
 
 def _module(path: Path) -> str:
