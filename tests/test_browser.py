@@ -122,7 +122,7 @@ def test_landing_to_module_and_play_a_court_case_to_its_debrief(page, server):
     page.get_by_role("button", name="Ta henne med til et eget rom, og be om en kvalifisert tolk.").click()
     page.get_by_text("✔ God handling.").first.wait_for()
     page.get_by_role("button", name="Mulig menneskehandel: en annen styrer reisen, og hun er redd.").click()
-    page.get_by_role("button", name="Fortell om hjelp og ROSA, og ring menneskehandelskontakten.").click()
+    page.get_by_role("button", name="Fortell om hjelp og ROSA, og gi saken til menneskehandelsgruppa.").click()
     debrief = page.locator(".mh-scenario").filter(has=page.get_by_role("heading", name="Sak: En annen kvinnes pass ved innreise"))
     debrief.get_by_text("Oppsummering").wait_for()
     text = debrief.inner_text()
