@@ -219,3 +219,14 @@ def test_every_scenario_has_a_best_path_that_meets_urgent_duties(bank):
                 nxt_good = [x for x in step.choices if x.quality == "god"]
                 assert due <= met or all(due - met <= set(actions[x.action].fulfils) for x in nxt_good), \
                     (case.id, step.id)
+
+
+def test_a_situation_with_an_accompanying_child_gives_the_meldeplikt(bank):
+    """The person you talk to is an adult; her daughter is the one exploited: the report still goes to barnevernet."""
+    sit = navigator.situation(bank, "sit-mor-og-datter")
+    right = {k: v.answer for k, v in sit.facts.items() if v.answer is not None}
+    assert right["mulig-mindreaarig"] is False and right["grunn-barn"] is True
+    verdict = navigator.grade(bank, "sit-mor-og-datter", "mottak", {**right, "grov-sannsynlig": False},
+                              {"plikt-identifisere", "meldeplikt-barnevern", "udi-regional-enhet"})
+    assert verdict.all_right
+    assert {"henvis-voksen", "meldeplikt-barnevern"} <= verdict.advice.ids  # help for her, a report for her daughter
