@@ -183,6 +183,8 @@ def test_broken_scenarios_name_case_step_choice_and_field(content):
 
 def test_rule_table_and_delay_problems_are_reported(content):
     def break_rules(d):
+        d["actions"].append({"id": "ny-handling", "label": "Ny", "description": "Uten regel.",
+                             "source": [{"file": "000_191d6c1486ff16a1.txt", "ref": "Del 5"}]})
         d["action_rules"].append({"id": "r-feil", "action": "finnes-ikke", "when": "er-sjef", "allowed": ["god"],
                                   "why": "x", "source": [{"file": "000_191d6c1486ff16a1.txt", "ref": "Del 5"}]})
     def delay(d):
@@ -194,6 +196,7 @@ def test_rule_table_and_delay_problems_are_reported(content):
     edit(content / "cases.yaml", lambda d: (delay(d), no_role(d)))
     found = problems_by_place(content)
     assert "unknown action 'finnes-ikke'" in found[("actions.yaml", "r-feil", "action")]
+    assert "no rule in 'action_rules' grades this action" in found[("actions.yaml", "ny-handling", "id")]
     assert "unknown navigator fact 'er-sjef'" in found[("actions.yaml", "r-feil", "when")]
     msg = found[("cases.yaml", "mottak-fikser", "scenario.steps[0].choices[0].quality")]
     assert "meldeplikt-barnevern" in msg and "allows no delay" in msg

@@ -55,10 +55,13 @@ def _rule_table_problems(bank) -> Iterator[tuple[str, str, str]]:
     roles = bank.sections.get("roles", {})
     facts = bank.sections.get("facts", {})
     duties = bank.sections.get("duties", {})
+    graded = {rule.action for rule in bank.all("action_rules")}
     for action in actions.values():
         for i, r in enumerate(action.roles):
             if r not in roles:
                 yield action.id, f"roles[{i}]", f"unknown role '{r}'"
+        if action.id not in graded:
+            yield action.id, "id", "no rule in 'action_rules' grades this action: add one with its source"
     for rule in bank.all("action_rules"):
         if rule.action not in actions:
             yield rule.id, "action", f"unknown action '{rule.action}'"
