@@ -260,7 +260,7 @@ def test_every_exercise_by_keyboard_alone_then_layout_and_axe_again(page, server
 def test_scenario_reads_as_a_story_with_focus_and_announcement(page, server):
     page.set_viewport_size({"width": PHONE, "height": 800})
     open_page(page, server, "modules/01-hva-er-menneskehandel.ipynb")
-    case = page.locator(".mh-scenario").filter(has=page.get_by_role("heading", name="Sak: Falskt pass ved innreise"))
+    case = page.locator(".mh-scenario").filter(has=page.get_by_role("heading", name="Sak: En annen kvinnes pass ved innreise"))
     weak = "Behandle saken som dokumentfalsk, og forbered bortvisning."
     case.get_by_role("button", name=weak).click()
     step2 = case.get_by_role("heading", name="Steg 2")
@@ -455,8 +455,8 @@ def test_what_a_screen_reader_meets_on_a_scenario_and_a_quiz(page, server):
     groups = [n["name"] for n in tree if n["role"] == "radiogroup"]
     assert prompts and all(any(p in g for g in groups) for p in prompts), (prompts, groups)
 
-    # the scenario, with the keyboard: the first choice of «Falskt pass ved innreise»
-    case = page.locator(".mh-scenario").filter(has=page.get_by_role("heading", name="Sak: Falskt pass ved innreise"))
+    # the scenario, with the keyboard: the first choice of «En annen kvinnes pass ved innreise»
+    case = page.locator(".mh-scenario").filter(has=page.get_by_role("heading", name="Sak: En annen kvinnes pass ved innreise"))
     case.locator(".mh-choice-list button").first.focus()
     page.keyboard.press("Enter")
     page.wait_for_function("document.activeElement && document.activeElement.textContent === 'Steg 2'")

@@ -204,8 +204,13 @@ def test_unreachable_step_fails_validation(content):
     assert any("cannot be reached" in p.message for p in problems)
 
 
+ACTION_OF = {"god": "snakk-alene", "delvis": "dokumenter-forst", "svak": "godta-og-avslutt"}
+"""An action from the bank's rule table that allows each quality (for a police officer, in any situation)."""
+
+
 def _choice(cid: str, quality: str, nxt: str) -> dict:
-    return {"id": cid, "label": f"Valg {cid}", "feedback": f"Fordi {cid}.", "quality": quality, "next": nxt}
+    return {"id": cid, "label": f"Valg {cid}", "feedback": f"Fordi {cid}.", "quality": quality,
+            "action": ACTION_OF[quality], "next": nxt}
 
 
 def _small_case() -> dict:
@@ -215,8 +220,8 @@ def _small_case() -> dict:
         "setting": "x", "audience": ["politi"], "summary": "x", "indicators": ["ind-gjeld"],
         "classification": "klasse-menneskehandel", "debrief": "x",
         "source": [{"file": "000_191d6c1486ff16a1.txt", "ref": "Del 4"}],
-        "scenario": {"start": "a", "steps": [
-            {"id": "a", "text": "A", "choices": [_choice("a1", "god", "b"), _choice("a2", "svak", "debrief"),
+        "scenario": {"start": "a", "role": "politi", "steps": [
+            {"id": "a", "text": "Du er polititjenestemann. A", "choices": [_choice("a1", "god", "b"), _choice("a2", "svak", "debrief"),
                                                   _choice("a3", "delvis", "b")]},
             {"id": "b", "text": "B", "choices": [_choice("b1", "svak", "debrief"), _choice("b2", "god", "debrief"),
                                                   _choice("b3", "delvis", "debrief")]},
@@ -270,7 +275,7 @@ def test_choice_without_feedback_fails_validation(content):
 
 def test_step_without_a_good_choice_fails_validation(content):
     def no_good(case):
-        case["scenario"]["steps"][1]["choices"][1]["quality"] = "delvis"
+        case["scenario"]["steps"][1]["choices"][1].update(quality="delvis", action=ACTION_OF["delvis"])
     [problem] = scenario_problems_after(content, no_good)
     assert problem.field == "scenario.steps[1].choices"
     assert "step 'b' has no choice of quality 'god'" in problem.message

@@ -118,12 +118,12 @@ def test_landing_to_module_and_play_a_court_case_to_its_debrief(page, server):
     assert "Menneskehandel" in page.title()
     page.get_by_role("link", name="Modul 1: Hva er menneskehandel?").click()
     page.wait_for_url("**/modules/01-hva-er-menneskehandel.ipynb")
-    page.get_by_role("heading", name="Sak: Falskt pass ved innreise").wait_for()
+    page.get_by_role("heading", name="Sak: En annen kvinnes pass ved innreise").wait_for()
     page.get_by_role("button", name="Ta henne med til et eget rom, og be om en kvalifisert tolk.").click()
     page.get_by_text("✔ God handling.").first.wait_for()
     page.get_by_role("button", name="Mulig menneskehandel: en annen styrer reisen, og hun er redd.").click()
-    page.get_by_role("button", name="Fortell om hjelp og ROSA, og ring menneskehandelskontakten.").click()
-    debrief = page.locator(".mh-scenario").filter(has=page.get_by_role("heading", name="Sak: Falskt pass ved innreise"))
+    page.get_by_role("button", name="Fortell om hjelp og ROSA, og gi saken til menneskehandelsgruppa.").click()
+    debrief = page.locator(".mh-scenario").filter(has=page.get_by_role("heading", name="Sak: En annen kvinnes pass ved innreise"))
     debrief.get_by_text("Oppsummering").wait_for()
     text = debrief.inner_text()
     assert "Klassifisering: Menneskehandel" in text
@@ -140,13 +140,13 @@ def test_duty_navigator_by_clicking(page, server):
     nav.get_by_role("radio", name="Politiet", exact=True).check()
     yes = nav.get_by_role("radio", name="Ja", exact=True)
     no = nav.get_by_role("radio", name="Nei", exact=True)
-    yes.nth(4).wait_for()
-    assert yes.count() == 5  # nothing is answered for the learner, and no reception-centre question for police
-    for radio in (yes.nth(0), no.nth(1), no.nth(2), yes.nth(3), no.nth(4)):  # mistanke, mindreårig, barn, akutt, grov
-        radio.check()
+    yes.nth(5).wait_for()
+    assert yes.count() == 6  # nothing is answered for the learner, and no reception-centre question for police
+    for radio in (yes.nth(0), no.nth(1), no.nth(2), no.nth(3), yes.nth(4), no.nth(5)):
+        radio.check()  # mistanke, mindreårig, barn, akutt fare, helsehjelp (legevakten), grov
     nav.get_by_role("checkbox", name="Plikt til å legge til rette for identifisering").check()
     nav.get_by_role("button", name="Vis pliktene").click()
-    nav.get_by_text("Du har 9 av 10 riktig.").wait_for()
+    nav.get_by_text("Du har 10 av 11 riktig.").wait_for()
     text = nav.inner_text()
     assert "Politiet: vurdere etterforsking: gjelder for deg her" in text
     assert "Informere UDIs regionale enhet (asylmottak): gjelder ikke for deg" in text

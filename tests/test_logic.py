@@ -230,17 +230,19 @@ def expected_duties(role: str, f: dict) -> set[str]:
         out.add("plikt-identifisere")  # Europarådskonvensjonen: public bodies and those doing public tasks
     if f["grov-sannsynlig"]:
         out.add("avvergingsplikt")  # strl. § 196: everyone, at all times
-    if f["mulig-mindreaarig"] and f["grunn-barn"] and public:
-        out.add("meldeplikt-barnevern")  # bvl. § 13-2 e: public employees, «grunn til å tro» about a child
+    if f["grunn-barn"] and public:
+        out.add("meldeplikt-barnevern")  # bvl. § 13-2 e: public employees, «grunn til å tro» about any child
     if role == "mottak" and f["asylmottak"] and f["mistanke"]:
         out.add("udi-regional-enhet")  # UDI action card 4.4: reception-centre staff only
     if role == "politi" and f["mistanke"]:
         out.add("politi-etterforske")  # the police investigate (strpl. § 224); verification under straffeloven
     if f["akutt-fare"]:
-        out.add("akutt-hjelp")
+        out.add("akutt-hjelp")  # 112 / 113
+    if f["trenger-helsehjelp"]:
+        out.add("helsehjelp")  # legevakten 116 117, apart from 112/113
     if f["mistanke"] and not f["mulig-mindreaarig"]:
         out.add("henvis-voksen")
-    overriding = f["grov-sannsynlig"] or (public and f["mulig-mindreaarig"] and f["grunn-barn"])
+    overriding = f["grov-sannsynlig"] or (public and f["grunn-barn"])
     if public and overriding:
         out.add("taushetsplikt-viker")  # never next to "taushetsplikten gjelder"
     elif public and f["mistanke"]:
@@ -264,7 +266,7 @@ def test_navigator_roles_and_the_facts_each_is_asked(bank):
     for role in ROLES:
         asked = [f.id for f in navigator.facts(bank, role)]
         child = ["grunn-barn"] if role in PUBLIC else []  # the meldeplikt threshold, asked of public roles
-        assert asked == ["mistanke", "mulig-mindreaarig", *child, "akutt-fare", "grov-sannsynlig"] + (
+        assert asked == ["mistanke", "mulig-mindreaarig", *child, "akutt-fare", "trenger-helsehjelp", "grov-sannsynlig"] + (
             ["asylmottak"] if role == "mottak" else []), role
 
 
@@ -279,11 +281,12 @@ def test_navigator_matches_the_rules_for_every_role_and_combination(bank):
             assert duty.legal_basis
             assert {c.id for c in advice.contacts} >= set(duty.contacts)
         seen += 1
-    assert seen == 3 * 32 + 64 + 16  # politi/arbeidstilsyn/offentlig, mottak, privatperson
+    assert seen == 3 * 64 + 128 + 32  # politi/arbeidstilsyn/offentlig, mottak, privatperson
 
 
 def test_no_one_is_told_a_duty_that_is_not_theirs(bank):
-    everything = {k: True for k in ["mistanke", "mulig-mindreaarig", "grunn-barn", "akutt-fare", "grov-sannsynlig"]}
+    everything = {k: True for k in ["mistanke", "mulig-mindreaarig", "grunn-barn", "akutt-fare", "trenger-helsehjelp",
+                                    "grov-sannsynlig"]}
     police = navigator.advise(bank, "politi", everything).ids
     assert "udi-regional-enhet" not in police and "privatperson-melde" not in police
     private = navigator.advise(bank, "privatperson", everything)
@@ -326,9 +329,11 @@ def test_navigator_learning_mode_compares_predictions(bank):
 
 def test_unanswered_facts_are_not_taken_as_no(bank):
     missing = navigator.unanswered(bank, "mottak", {"mistanke": True, "akutt-fare": False, "grov-sannsynlig": None})
-    assert [f.id for f in missing] == ["mulig-mindreaarig", "grunn-barn", "grov-sannsynlig", "asylmottak"]
+    assert [f.id for f in missing] == ["mulig-mindreaarig", "grunn-barn", "trenger-helsehjelp", "grov-sannsynlig",
+                                       "asylmottak"]
     assert navigator.unanswered(bank, "politi", dict.fromkeys(
-        ["mistanke", "mulig-mindreaarig", "grunn-barn", "akutt-fare", "grov-sannsynlig"], False)) == []
+        ["mistanke", "mulig-mindreaarig", "grunn-barn", "akutt-fare", "trenger-helsehjelp", "grov-sannsynlig"],
+        False)) == []
 
 
 def test_situation_grading_counts_facts_and_duties(bank):
@@ -337,7 +342,7 @@ def test_situation_grading_counts_facts_and_duties(bank):
     right["grov-sannsynlig"] = False  # open in the bank: the learner's own answer counts
     perfect = navigator.grade(bank, "sit-fikser", "mottak", right,
                               {"plikt-identifisere", "meldeplikt-barnevern", "udi-regional-enhet"})
-    assert perfect.all_right and perfect.total == 5 + len(navigator.duties(bank))
+    assert perfect.all_right and perfect.total == 6 + len(navigator.duties(bank))
     police = navigator.grade(bank, "sit-fikser", "politi", {**right, "mistanke": False},
                              {"plikt-identifisere", "meldeplikt-barnevern", "udi-regional-enhet"})
     wrong = {c.fact.id for c in police.facts if c.scored and not c.correct}

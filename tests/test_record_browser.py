@@ -79,7 +79,7 @@ def test_two_learners_on_one_hosted_server_keep_their_own_record(hosted, chromiu
     page.reload()
     wait_for_widgets(page)
     page.locator(".mh-progress").get_by_text("Test deg selv: ✔ ferdig").wait_for()
-    scenario = page.locator(".mh-scenario").filter(has=page.get_by_role("heading", name="Sak: Falskt pass ved innreise"))
+    scenario = page.locator(".mh-scenario").filter(has=page.get_by_role("heading", name="Sak: En annen kvinnes pass ved innreise"))
     scenario.locator(".mh-chosen", has_text=FIRST_CHOICE).wait_for()  # the case resumes with the path so far
     assert scenario.get_by_role("button", name=SECOND_CHOICE).is_visible()
     assert "Poeng:" in page.locator(".mh-quiz").inner_text()
@@ -88,7 +88,7 @@ def test_two_learners_on_one_hosted_server_keep_their_own_record(hosted, chromiu
     text = landing.locator(".mh-landing").inner_text()
     n = len(get_bank().module("m01-hva-er-menneskehandel").exercises)
     assert f"Fremdrift: 1 av {n} øvelser gjort." in text
-    assert "Fortsett: Modul 1 – Sak: Falskt pass ved innreise" in text
+    assert "Fortsett: Modul 1 – Sak: En annen kvinnes pass ved innreise" in text
     stored = json.loads(landing.evaluate("localStorage.getItem('mhkurs-record-v1')"))
     assert stored["exercises"]["m01-hva-er-menneskehandel"]["quiz:begreper"]["done"]
 

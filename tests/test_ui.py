@@ -92,7 +92,7 @@ def test_navigator_starts_unanswered_and_asks_who_you_are():
     buttons(view, "Vis pliktene")[0].click()
     assert "Velg hvem du er først" in text(view)
     radios(view)["Hvem er du?"].value = "politi"
-    assert len(radios(view)) == 6  # role + five facts; the reception-centre question is for staff only
+    assert len(radios(view)) == 7  # role + six facts; the reception-centre question is for staff only
     buttons(view, "Vis pliktene")[0].click()
     assert "Svar ja eller nei på alle spørsmålene først" in text(view)
 
@@ -232,7 +232,7 @@ def test_bank_markup_is_shown_as_literal_text(tmp_path, monkeypatch):
     shutil.copytree(loader.DEFAULT_CONTENT_DIR, content)
     path = content / "cases.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["cases"][0]["scenario"]["steps"][0]["text"] = "<script>alert(1)</script><b>fet</b>"
+    data["cases"][0]["scenario"]["steps"][0]["text"] = "Du er inspektør i Arbeidstilsynet.<script>alert(1)</script><b>fet</b>"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     monkeypatch.setenv("MHKURS_CONTENT", str(content))
     view = show_case("jaeren-2008")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from . import models as m
 
@@ -32,3 +32,19 @@ def condition_facts(condition: m.Condition) -> Iterator[str]:
             yield from condition_facts(c)
     elif isinstance(condition, m.NotOf):
         yield from condition_facts(condition.not_)
+
+
+def applicable_duties(duties: Iterable[m.Duty], facts_asked: Iterable[m.Fact], role_id: str,
+                      answers: Mapping[str, bool | None]) -> list[m.Duty]:
+    """The duties and actions that bind ``role_id`` when the facts are as answered: the navigator's rule.
+
+    Only the facts asked of the role count. A duty applies when it names the role and its condition
+    holds; confidentiality advice is kept only when it fits ('holds' when no applicable duty overrides
+    confidentiality, 'yields' when one does). The duty navigator and the scenario checks both use this.
+    """
+    asked = {f.id for f in facts_asked if not f.roles or role_id in f.roles}
+    given = {k: bool(v) for k, v in answers.items() if k in asked and v is not None}
+    out = sorted((d for d in duties if role_id in d.roles and evaluate(d.applies_when, given)),
+                 key=lambda d: d.order)
+    overriding = any(d.kind == "plikt" and d.overrides_confidentiality for d in out)
+    return [d for d in out if d.confidentiality is None or (d.confidentiality == "yields") == overriding]

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import models as m
 from .conditions import condition_facts
+from .rules import scenario_rule_problems
 
 SECTIONS: dict[str, type[BaseModel]] = {
     "documents": m.SourceDocument,
@@ -33,6 +34,8 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "facts": m.Fact,
     "duties": m.Duty,
     "situations": m.Situation,
+    "actions": m.ScenarioAction,
+    "action_rules": m.ActionRule,
     "conversation": m.ConversationPoint,
     "example_questions": m.ExampleQuestion,
     "question_choices": m.QuestionChoiceTask,
@@ -372,6 +375,8 @@ def _check(bank: Bank, problems: list[Problem]) -> None:
     for case in bank.all("cases"):
         for fld, msg in scenario_problems(case):
             problems.append(Problem(bank.origin[case.id], case.id, fld, msg))
+    for item_id, fld, msg in scenario_rule_problems(bank):
+        problems.append(Problem(bank.origin.get(item_id, "?"), item_id, fld, msg))
     bound = {r for d in bank.all("duties") if d.kind == "plikt" for r in d.roles}
     for role in bank.all("roles"):
         if role.id not in bound:

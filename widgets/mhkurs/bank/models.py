@@ -148,6 +148,8 @@ class Role(Item):
     help: Text
     public: bool = Field(description="works for a public authority or does tasks for the public sector")
     order: int
+    scenario_words: list[str] = Field(
+        [], description="words one of which a scenario's first step uses to tell the learner this role")
 
 
 class Fact(Item):
@@ -173,6 +175,8 @@ class Duty(Item):
     actions: Annotated[list[Text], Field(min_length=1)]
     contacts: list[Slug] = []
     order: int
+    without_delay: bool = Field(False, description="the duty must be met as soon as it applies: in a scenario no "
+                                                   "'god' choice may pass it over")
 
 
 class SituationFact(Strict):
@@ -258,26 +262,58 @@ class Right(Item):
 # --- cases and scenarios -----------------------------------------------------
 
 
+Quality = Literal["god", "delvis", "svak"]
+
+
 class Choice(Strict):
     id: Slug
     label: Text
     feedback: Text
-    quality: Literal["god", "delvis", "svak"]
+    quality: Quality
+    action: Slug | None = Field(None, description="What the learner does (an id from the 'actions' section); "
+                                                  "graded by the 'action_rules' table")
     indicators: list[Slug] = []
-    duties: list[Slug] = []
+    duties: list[Slug] = Field([], description="duties the feedback names: the navigator must give them to the "
+                                               "scenario's role with the facts of this step")
     next: Slug = Field(description="Id of the next step, or 'debrief'")
 
 
 class Step(Strict):
     id: Slug
     text: Text
+    facts: dict[Slug, bool] = Field({}, description="navigator facts known at this step, over the scenario's facts")
     choices: Annotated[list[Choice], Field(min_length=2)]
 
 
 class Scenario(Strict):
     start: Slug
+    role: Slug | None = Field(None, description="The learner's role (a navigator role id); the first step says it")
+    facts: dict[Slug, bool] = Field({}, description="navigator facts known from the first step on (missing: no)")
     steps: Annotated[list[Step], Field(min_length=1)]
     note: Text | None = Field(default=None, description="What in the story is constructed, and what comes from the source")
+
+
+class ScenarioAction(Item):
+    """Something a learner can do in a scenario step (report to barnevernet, tip the police, ...)."""
+
+    label: Text
+    description: Text
+    roles: list[Slug] = Field([], description="the roles that can take this action in a scenario (empty: every "
+                                              "role); a police officer does not «tip the police»")
+    fulfils: list[Slug] = Field([], description="duties this action meets (a report to barnevernet meets the "
+                                                "meldeplikt and can avert); used for duties that allow no delay")
+
+
+class ActionRule(Item):
+    """How an action is graded for some roles in some situations (the facts of the step)."""
+
+    action: Slug
+    roles: list[Slug] = Field([], description="the roles the rule applies to (empty: every role)")
+    when: Condition | None = Field(None, description="condition over the step's navigator facts (none: always)")
+    when_duty: Slug | None = Field(None, description="applies only when the navigator gives this duty to the role")
+    unless_duty: Slug | None = Field(None, description="applies only when the navigator does not give this duty")
+    allowed: Annotated[list[Quality], Field(min_length=1)]
+    why: Text
 
 
 class Case(Item):

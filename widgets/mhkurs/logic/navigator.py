@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..bank import Bank
 from ..bank import models as m
-from ..bank.conditions import evaluate
+from ..bank.conditions import applicable_duties
 
 
 @dataclass(frozen=True)
@@ -64,13 +64,8 @@ def advise(bank: Bank, role_id: str, answers: Mapping[str, bool | None]) -> Advi
     unknown = set(answers) - set(bank.sections["facts"])
     if unknown:
         raise ValueError(f"unknown navigator question(s): {sorted(unknown)}")
-    asked = {f.id for f in facts(bank, role_id)}
-    given = {k: bool(v) for k, v in answers.items() if k in asked and v is not None}
-    applicable = sorted((d for d in bank.all("duties") if role_id in d.roles and evaluate(d.applies_when, given)),
-                        key=lambda d: d.order)
+    applicable = applicable_duties(bank.all("duties"), bank.all("facts"), role_id, answers)
     overriding = [d for d in applicable if d.kind == "plikt" and d.overrides_confidentiality]
-    applicable = [d for d in applicable
-                  if d.confidentiality is None or (d.confidentiality == "yields") == bool(overriding)]
     contact_ids = list(dict.fromkeys(c for d in applicable for c in d.contacts))
     return Advice(
         role=who,
