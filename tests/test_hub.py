@@ -237,9 +237,10 @@ def test_the_hub_and_jupyterlab_speak_bokmal(klass):
     assert missing.status_code == 404 and "Siden finnes ikke" in missing.text
     for u in (trainee, users[INSTRUCTOR]):
         plugin = u.server("GET", "lab/api/settings/@jupyterlab/translation-extension:plugin")
-        assert plugin.json()["schema"]["properties"]["locale"]["default"] == "no_NO", u.name
-        pack = u.server("GET", "lab/api/translations/no_NO").json()["data"]
-        assert pack["jupyterlab"][""]["language"] == "no-NO", u.name
+        assert plugin.json()["schema"]["properties"]["locale"]["default"] == "nb_NO", u.name
+        pack = u.server("GET", "lab/api/translations/nb_NO").json()["data"]
+        assert pack["jupyterlab"][""]["language"] == "nb-NO", u.name
+        assert pack["jupyterlab"]["Run All Cells"] == ["Kjør alle celler"], u.name
 
 
 def _pick_assignment(bank) -> str:
@@ -346,10 +347,10 @@ def test_an_assignment_from_release_to_feedback(klass):
 
 def test_a_trainee_finds_the_menu_items_the_assignment_names(klass):
     """In Debian's chromium: a trainee logs in through the hub's (Norwegian) login page, opens the assignment
-    fetched above in JupyterLab (bokmål locale), and finds the menu path its instructions name."""
+    fetched above in JupyterLab (bokmål locale), and finds the menu path its instructions name, in bokmål."""
     from playwright.sync_api import sync_playwright
     from test_browser import CHROMIUM, CHROMIUM_ARGS
-    from test_hub_language import MENU_PATH, main_menus
+    from test_hub_language import MENU_PATH, main_menus, shown
 
     name = TRAINEES[0]
     fetched = [x["assignment_id"] for x in _ok(klass["users"][name].server(
@@ -374,7 +375,8 @@ def test_a_trainee_finds_the_menu_items_the_assignment_names(klass):
             paths = [p.split(" → ") for p in MENU_PATH.findall(" ".join(text.split()))]
             paths = [p for p in paths if p[0] in main_menus()]
             assert paths, text[:500]
-            for path in paths:
+            for path in [shown(p) for p in paths]:  # as the bokmål pack shows them: «Kjør → Kjør alle celler»
+                assert " → ".join(path) in " ".join(text.split()), path  # named in the instructions
                 page.locator(".lm-MenuBar-itemLabel", has_text=path[0]).first.click()
                 for label in path[1:]:
                     page.locator(".lm-Menu-itemLabel").get_by_text(label, exact=True).first.wait_for(timeout=30_000)

@@ -138,7 +138,11 @@ def _code(cell_id: str, text: str, **meta) -> NotebookNode:
     return cell
 
 
-HELPER_FIRST = "✘ Kjør først alle cellene: velg Run → Run All Cells i menyen."
+# The menu path as the class hub's JupyterLab shows it in bokmål (widgets/mhkurs_lab_nb), and in English for a
+# JupyterLab in English (at home, or Notebook 7); tests/test_hub_language.py checks both against the pack.
+RUN_ALL = "Kjør → Kjør alle celler"
+RUN_ALL_EN = "Run → Run All Cells"
+HELPER_FIRST = f"✘ Kjør først alle cellene: velg {RUN_ALL} i menyen (på engelsk: {RUN_ALL_EN})."
 
 
 def _guarded(call: str) -> str:
@@ -151,7 +155,8 @@ def how_to(assignment_id: str) -> str:
     """How to answer and how to hand in, both ways, with the file names (Norwegian)."""
     return (
         "## Slik svarer du\n\n"
-        "1. Kjør alle cellene én gang: velg **Run → Run All Cells** i menyen øverst. Da kommer det "
+        f"1. Kjør alle cellene én gang: velg **{RUN_ALL}** i menyen øverst (er menyene på engelsk: "
+        f"**{RUN_ALL_EN}**). Da kommer det "
         "svarknapper under hvert spørsmål. Gjør det samme hvis du åpner prøven igjen senere: svarene du "
         "har klikket, kommer tilbake.\n"
         "2. Klikk på svaret ditt under hvert spørsmål. Svaret lagres med én gang (i fila "
