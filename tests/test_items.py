@@ -269,3 +269,147 @@ def test_validation_rejects_cues_and_missing_explanations(tmp_path):
         problems = _problems_after(tmp_path / fn.__name__, fn)
         assert len(problems) == 1 and says in problems[0], problems
         assert problems[0].startswith("questions-graded.yaml: item 'g-elementer-handling'"), problems
+
+
+# --- issue 25: judgement, parallel forms, no near-copies, coverage ---------------------------------
+
+APPLICATION_SHARE = 0.80
+
+
+def _points(bank, qids, level=None):
+    qs = [bank.question(q) for q in qids]
+    return sum(q.points for q in qs if level is None or q.level == level)
+
+
+def test_graded_and_course_test_items_state_their_level(bank):
+    missing = [q.id for q in bank.all("questions") if q.pool != "practice" and q.level is None]
+    assert not missing, f"graded and course-test items say whether they test application: {missing}"
+
+
+def test_application_items_carry_the_graded_points_and_both_course_tests(bank):
+    graded = [q for a in bank.all("assignments") for q in a.questions]
+    assert _points(bank, graded, "anvendelse") >= APPLICATION_SHARE * _points(bank, graded)
+    for t in bank.all("course_tests"):
+        assert _points(bank, t.questions, "anvendelse") >= APPLICATION_SHARE * _points(bank, t.questions), t.id
+
+
+def test_application_stems_give_facts_not_the_legal_thresholds(bank):
+    """A stem that names the threshold («grunn til å tro», «mest sannsynlig») tests vocabulary: the
+    facts go in the stem, the thresholds in the options."""
+    trigger = re.compile(r"grunn til å tro|mest sannsynlig|sannsynligvis|sikkert eller", re.I)
+    named = [q.id for q in bank.all("questions") if q.level == "anvendelse" and trigger.search(str(q.prompt))]
+    assert not named, named
+
+
+def test_no_item_is_graded_in_two_assignments(bank):
+    seen = Counter(q for a in bank.all("assignments") for q in a.questions)
+    assert not [q for q, n in seen.items() if n > 1]
+
+
+def test_graded_and_course_test_choices_are_single_answer(bank):
+    """Multi-selects are split into single-answer items where a grade or the certificate depends on them, so
+    no all-or-nothing rule decides partial knowledge (the practice self-checks keep theirs, scored per option
+    in the feedback)."""
+    multi = [q.id for q in bank.all("questions") if q.pool != "practice" and q.type == "multiple"]
+    assert not multi, multi
+
+
+def _pairs(bank):
+    forms = {t.form: t for t in bank.all("course_tests")}
+    assert set(forms) == {"A", "B"}, "both course tests name their form"
+    by_pair: dict = {}
+    for form, t in forms.items():
+        for qid in t.questions:
+            q = bank.question(qid)
+            assert q.pair, f"{qid}: a course-test item names its pair"
+            by_pair.setdefault(q.pair, {})[form] = q
+    return forms, by_pair
+
+
+def test_the_two_forms_are_built_pair_by_pair(bank):
+    forms, by_pair = _pairs(bank)
+    for pair, items in by_pair.items():
+        assert set(items) == {"A", "B"}, f"{pair}: one item in each form"
+        a, b = items["A"], items["B"]
+        for field in ("objective", "level", "situation", "type", "points", "topic"):
+            assert getattr(a, field) == getattr(b, field), (pair, field, getattr(a, field), getattr(b, field))
+        assert len(a.options) == len(b.options), pair
+    assert len(forms["A"].questions) == len(forms["B"].questions) == len(by_pair)
+
+
+def test_each_form_tests_every_must_pass_objective_at_least_twice(bank):
+    forms, _ = _pairs(bank)
+    post = next(t for t in bank.all("course_tests") if t.kind == "post")
+    for form, t in forms.items():
+        count = Counter(bank.question(q).objective for q in t.questions)
+        for rule in post.pass_rules:
+            for obj in rule.objectives:
+                assert count[obj] >= 2, (form, obj, count[obj])
+
+
+def _item_text(q) -> str:
+    return " ".join([str(q.prompt)] + [str(o.text) for o in q.options])
+
+
+def test_no_near_copies_between_pools_options_included(bank):
+    """No item shares half or more of its five-word sequences (prompt and options) with another pool's
+    items, and no key repeats, nearly word for word, an option of another pool."""
+    qs = bank.all("questions")
+    texts = {p: set().union(*[_grams(_item_text(q)) for q in qs if q.pool == p] or [set()]) for p in POOLS}
+    options = {p: [_grams(str(o.text), 4) for q in qs if q.pool == p for o in q.options] for p in POOLS}
+    copies, keys = {}, {}
+    for q in qs:
+        others = set().union(*[texts[p] for p in POOLS if p != q.pool])
+        share = _copied_share(_item_text(q), others)
+        if share >= COPY_SHARE:
+            copies[q.id] = round(share, 2)
+        other_options = [grams for p in POOLS if p != q.pool for grams in options[p]]
+        for o in q.options:
+            grams = _grams(str(o.text), 4)
+            if o.id in q.answer and grams and max(len(grams & x) for x in other_options) / len(grams) >= COPY_SHARE:
+                keys[q.id] = str(o.text)
+    assert not copies, copies
+    assert not keys, keys
+
+
+def test_every_objective_has_two_graded_and_two_practice_items(bank):
+    for pool in ("practice", "graded"):
+        count = Counter(q.objective for q in bank.all("questions") if q.pool == pool)
+        thin = {o: count[o] for o in objective_ids(bank) if count[o] < 2}
+        assert not thin, (pool, thin)
+
+
+def test_every_myth_and_section_309_are_tested(bank):
+    tested = {t for q in bank.all("questions") for t in q.tests}
+    assert not [m.id for m in bank.all("myths") if m.id not in tested]
+    assert any("§ 309" in s.ref for q in bank.all("questions") for s in q.source), "§ 309 is tested somewhere"
+
+
+def test_free_text_rubrics_score_what_the_prompt_asks(bank):
+    """Every free-text prompt names the parts its rubric scores (a sentence per part), and the rubric has
+    no more lines than points."""
+    for q in bank.all("questions"):
+        if q.type != "free_text":
+            continue
+        assert len(q.rubric) <= q.points, q.id
+        asks = len(re.findall(r"\b(forklar|begrunn|beskriv|si|hva|hvilke|hvem|hvordan)\b", str(q.prompt), re.I))
+        assert asks >= 2, f"{q.id}: the prompt asks for each part the rubric scores"
+
+
+def test_new_guessers_find_the_cues_they_are_named_for():
+    """Each guesser is checked on an item built with its cue, so a pass above is not an empty one."""
+    from types import SimpleNamespace
+
+    def item(prompt, options, right, many=False):
+        q = SimpleNamespace(prompt=prompt, type="multiple" if many else "single", points=1,
+                            answer=[r for r in right])
+        return g.Shown(q, tuple((chr(65 + i), chr(65 + i), t) for i, t in enumerate(options)))
+
+    restrictive = item("?", ["Bare når han ber om det", "Når det er grunn til det", "Aldri uten dom"], "B")
+    assert g.expected(restrictive, g.avoids_restrictive(restrictive)) == 1
+    odd = item("?", ["Det stemmer; a", "Det stemmer; b", "Det er en myte; c", "Det stemmer; d"], "C")
+    assert g.expected(odd, g.odd_one_out(odd)) == 1
+    ikke = item("?", ["Hun er ikke et offer", "Alle kan bli utsatt", "Han kan ikke være tvunget"], "AC", many=True)
+    assert g.expected(ikke, g.ticks_ikke(ikke)) == 1
+    echo = item("En sveiser har gjeld til byrået", ["Gjelden til byrået binder sveiseren", "Lav lønn", "Ingenting"], "A")
+    assert g.expected(echo, g.echoes_stem(echo)) == 1

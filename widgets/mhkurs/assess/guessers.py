@@ -139,9 +139,10 @@ def avoids_restrictive(item: Shown) -> Guess:
 
 
 def _shape(text: str) -> tuple[str, ...]:
-    """What an option looks like at a glance: its first word, and whether it quotes or uses : or ;."""
+    """What an option looks like at a glance: its first word and first two words, and whether it quotes or
+    uses : or ;."""
     words = re.findall(r"[\wæøåÆØÅ§]+", text.lower())
-    return (words[0] if words else "", "«" in text, ":" in text, ";" in text)
+    return (words[0] if words else "", " ".join(words[:2]), "«" in text, ":" in text, ";" in text)
 
 
 def odd_one_out(item: Shown) -> Guess:
@@ -149,7 +150,7 @@ def odd_one_out(item: Shown) -> Guess:
     one option differs where all the others agree. No such option: a random pick."""
     shapes = {letter: _shape(text) for letter, _, text in item.options}
     odd: set[str] = set()
-    for k in range(4):
+    for k in range(5):
         values = [shape[k] for shape in shapes.values()]
         for letter, shape in shapes.items():
             others = [v for other, v in zip(shapes, values) if other != letter]
