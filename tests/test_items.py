@@ -144,15 +144,17 @@ def _forms(bank):
 
 
 def test_guessing_trainees_score_about_chance_and_a_knowing_one_scores_full(bank):
+    assignments = {a.id for a in bank.all("assignments")}
     for name, items in _forms(bank).items():
         assert items, name
+        partial = name in assignments  # nbgrader gives partial credit on multi-selects; the self-checks do not
         _, most = g.score(items, g.knows)
-        assert g.score(items, g.knows) == (most, most), name
-        chance = g.chance(items) / most
+        assert g.score(items, g.knows, partial) == (most, most), name
+        chance = g.chance(items, partial) / most
         for strategy, pick in g.STRATEGIES.items():
             if pick is g.knows:
                 continue
-            got, _ = g.score(items, pick)
+            got, _ = g.score(items, pick, partial)
             assert got / most <= chance + GUESS_BOUND, (name, strategy, round(got / most, 2), round(chance, 2))
 
 
@@ -306,12 +308,24 @@ def test_no_item_is_graded_in_two_assignments(bank):
     assert not [q for q, n in seen.items() if n > 1]
 
 
-def test_graded_and_course_test_choices_are_single_answer(bank):
-    """Multi-selects are split into single-answer items where a grade or the certificate depends on them, so
-    no all-or-nothing rule decides partial knowledge (the practice self-checks keep theirs, scored per option
-    in the feedback)."""
-    multi = [q.id for q in bank.all("questions") if q.pool != "practice" and q.type == "multiple"]
-    assert not multi, multi
+def test_multi_selects_give_partial_credit_by_the_stated_rule(bank):
+    """Graded multi-selects score by the rule in docs/ASSESSMENT.md, the same in the bank's logic and in the
+    nbgrader notebook; the course tests have none (their pass rules count whole items)."""
+    from mhkurs.assess import build, notebook_helper
+    from mhkurs.logic import quiz
+
+    q = bank.question("g-prostitusjon-lov")
+    assert q.type == "multiple" and q.points == 2 and sorted(q.answer) == ["B", "C"]
+    cases = {("B", "C"): 2, ("B",): 1, ("B", "C", "D"): 1, ("A", "B"): 0, ("A", "D"): 0, ("A", "B", "C", "D"): 0}
+    for ticked, points in cases.items():
+        assert quiz.partial_credit(q, set(ticked)) == points, ticked
+        assert notebook_helper.partial_credit(list(ticked), "BC", 2) == points, ticked
+    graded = [x for x in bank.all("questions") if x.pool == "graded" and x.type == "multiple"]
+    a = next(a for a in bank.all("assignments") if q.id in a.questions)
+    cell = next(c for c in build.build_notebook(bank, a).cells if c.get("id") == f"{q.id}-test")
+    assert "partial_credit(graded_answer(" in cell.source and "assert" not in cell.source.split("BEGIN HIDDEN")[1]
+    assert graded and not [x.id for x in bank.all("questions") if x.pool in ("pretest", "posttest")
+                           and x.type == "multiple"]
 
 
 def _pairs(bank):

@@ -199,24 +199,33 @@ STRATEGIES: dict[str, Callable[[Shown], Guess]] = {
 }
 
 
-def expected(item: Shown, guess: Guess) -> float:
-    """The points a guess earns on average: all or nothing per answer, as in the quiz and nbgrader."""
+def expected(item: Shown, guess: Guess, partial: bool = False) -> float:
+    """The points a guess earns on average: all or nothing per answer, as in the self-checks; with
+    ``partial``, a multi-select scores by the graded rule (``logic.quiz.partial_credit``), as in nbgrader."""
     answers = [guess] if isinstance(guess, frozenset) else guess
+    if partial and item.many:
+        ref = {letter: option for letter, option, _ in item.options}
+        return sum(quiz.partial_credit(item.question, {ref[x] for x in a}) for a in answers) / len(answers)
     return item.question.points * sum(a == item.right for a in answers) / len(answers)
 
 
-def score(items: list[Shown], strategy: Callable[[Shown], Guess]) -> tuple[float, float]:
-    """(points earned, points possible): expected points over the strategy's equally likely answers."""
-    got = sum(expected(i, strategy(i)) for i in items)
+def score(items: list[Shown], strategy: Callable[[Shown], Guess], partial: bool = False) -> tuple[float, float]:
+    """(points earned, points possible): expected points over the strategy's equally likely answers
+    (``partial``: multi-selects score by the graded rule, as in the nbgrader assignments)."""
+    got = sum(expected(i, strategy(i), partial) for i in items)
     return float(got), float(sum(i.question.points for i in items))
 
 
-def chance(items: list[Shown]) -> float:
-    """Expected points of a learner who picks at random: one option, or a random non-empty subset."""
+def chance(items: list[Shown], partial: bool = False) -> float:
+    """Expected points of a learner who picks at random: one option, or a random non-empty subset
+    (``partial``: multi-selects score by the graded rule)."""
     total = 0.0
     for i in items:
         n = len(i.options)
-        total += i.question.points / ((2 ** n - 1) if i.many else n)
+        if i.many and partial:
+            total += expected(i, _random_among(i, []), partial=True)
+        else:
+            total += i.question.points / ((2 ** n - 1) if i.many else n)
     return total
 
 
