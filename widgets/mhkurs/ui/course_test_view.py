@@ -27,9 +27,7 @@ def comparison_html(bank, pre: dict | None, post: dict | None) -> str:
 
     def head(label: str, res: dict | None) -> str:
         form = course_test.form_label(res)
-        when = certificate.norwegian_date(datetime.fromisoformat(res["at"])) if res and res.get("at") else ""
-        said = ", ".join(x for x in (form, when) if x)
-        return f"{label}<br><span class='mh-form'>({t(said)})</span>" if said else label
+        return f"{label}<br><span class='mh-form'>({t(form)})</span>" if form else label
 
     body = "".join(f"<tr><td>{t(mod)}</td><td>{t(obj)}</td><td>{cell(a)}</td><td>{cell(b)}</td></tr>"
                    for mod, obj, a, b in rows)
@@ -47,10 +45,13 @@ def forms_note(pre: dict | None, post: dict | None) -> str:
     """Says that the two tests were parallel forms, and which the learner took when."""
     if not (pre or {}).get("form") and not (post or {}).get("form"):
         return ""
-    taken = [f"{what}: {course_test.form_label(r)}" for what, r in (("før kurset", pre), ("etter kurset", post))
+    def when(r: dict) -> str:
+        return f" ({certificate.norwegian_date(datetime.fromisoformat(r['at']))})" if r.get("at") else ""
+
+    taken = [f"{course_test.form_label(r)} {what}{when(r)}" for what, r in (("før kurset", pre), ("etter kurset", post))
              if r and r.get("form")]
     return ("<p>Forhåndstesten og sluttesten er to likeverdige utgaver (form A og form B) med ulike saker om de "
-            f"samme læringsmålene. Du tok {t('; '.join(taken))}.</p>")
+            f"samme læringsmålene. Du tok {t(' og '.join(taken))}.</p>")
 
 
 def result_html(bank, test, res: dict, data: dict) -> str:
