@@ -7,9 +7,14 @@ Bounds (stated here, checked below):
   shuffled deck, so no position holds more than chance + ``POSITION_BOUND``.
 * Length: the share of single-choice items whose answer is the longest option is at most chance
   + 0.15 and at least chance - 0.20 (an answer that is never the longest is a cue too).
-* Guessing trainees (longest option / always «B» / most hedged wording) score at most chance + 0.15
-  of the points on the module self-checks, the classifiers, each graded assignment and each course
-  test, while a trainee who knows the answers scores everything.
+* Guessing trainees (longest option / always «B» / most hedged wording / avoids restrictive words /
+  picks the odd one out / ticks the «ikke» statements / follows the stem's words) score at most
+  chance + 0.15 of the points on the module self-checks, the classifiers, each graded assignment (with
+  the partial credit nbgrader gives on multi-selects) and each course test, while a trainee who knows the
+  answers scores everything.
+* Judgement (issue 25): at least 80 % of the graded points and of each course test are application
+  items; application stems name no threshold; the two course-test forms are built pair by pair; no item
+  or key is a near-copy of another pool's; every objective has two graded and two practice items.
 * Classes: no answer class holds more than 30 % of a pool's classification items, or more than
   half of one module's classifier.
 * Separation: no graded or course-test prompt shares half or more of its five-word sequences with
