@@ -164,7 +164,10 @@ def test_source_notebook_structure_follows_the_bank(rel):
         right = _answer_letters(bank, q, order)
         assert right == sorted(k for k, v in meta["options"].items() if v in q.answer)
         hidden = test.source.split("### BEGIN HIDDEN TESTS")[1]
-        assert f"assert graded_answer({n}) == {right!r}" in hidden
+        if q.type == "multiple":  # partial credit by the stated rule: the cell shows the score (docs/ASSESSMENT.md)
+            assert f"partial_credit(graded_answer({n}), {''.join(right)!r}, {q.points})" in hidden
+        else:
+            assert f"assert graded_answer({n}) == {right!r}" in hidden
         assert f'svar_{n} = "{"".join(right)}"' in answer.source.split("### BEGIN SOLUTION")[1]
 
 

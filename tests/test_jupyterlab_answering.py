@@ -130,7 +130,7 @@ def test_clicking_in_jupyterlab_saves_the_answer_and_shows_it_after_a_reload(lab
             multi = page.locator(".mhkurs-valg-alternativ")  # the first multiple-choice question
             multi.nth(0).locator("input").check()
             multi.nth(2).locator("input").check()
-            clicked = {"g-elementer-handling": ["B"], "g-prostitusjon-lov": ["A", "C"]}  # questions 1 and 4
+            clicked = {"g-elementer-handling": ["B"], "g-prostitusjon-lov": ["A", "C"]}  # questions 1 and 5
             assert _answer_file(lab["folder"], clicked)["svar"] == clicked
 
             # A stray «d d» in command mode on an answer cell does not delete it (nbgrader marks it).

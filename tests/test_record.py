@@ -644,3 +644,65 @@ def test_a_quiz_checked_with_questions_left_reads_as_started_not_done(live, bank
             x.value = True
     buttons(quiz, "Sjekk svarene")[0].click()
     assert "1 av 3 øvelser er ferdige." in html(box) and "påbegynt" not in html(box)
+
+
+# --- counterbalanced parallel forms (issue 25) -----------------------------------------------------------
+
+
+def test_each_learner_meets_the_two_forms_in_a_random_order_kept_in_the_record(bank, rec):
+    import random
+
+    forms = course_test.forms(bank)
+    tests = course_test.course_tests(bank)
+    assert forms == {"A": tests["pre"], "B": tests["post"]}
+    draws = [course_test.draw_order(bank, rules.empty(), random.Random(seed)) for seed in range(400)]
+    assert set(draws) == {"AB", "BA"} and 0.4 <= draws.count("BA") / len(draws) <= 0.6  # counterbalanced
+    rec.connect()
+    first = course_test.ensure_order(bank, rec, random.Random(3))
+    assert course_test.ensure_order(bank, rec, random.Random(4)) == first  # drawn once, then kept
+    assert rec.data()["states"]["course"]["test-forms"] == {"order": first}
+    assert course_test.order(rec.data()) == first
+
+    pre, post = (course_test.for_learner(bank, kind, "BA") for kind in ("pre", "post"))
+    assert pre.id == "forhandstest" and pre.form == "B" and pre.questions == tests["post"].questions
+    assert post.id == "sluttest" and post.form == "A" and post.questions == tests["pre"].questions
+    assert post.pass_mark == tests["post"].pass_mark and post.pass_rules == tests["post"].pass_rules
+    res = course_test.score(bank, post, {q: list(bank.question(q).answer) for q in post.questions})
+    assert res["form"] == "A" and res["passed"]
+    assert course_test.for_learner(bank, "pre", "AB").questions == tests["pre"].questions
+
+    # a learner who took the pre-test before the forms were counterbalanced keeps the order they started
+    old = rules.empty()
+    old["tests"]["forhandstest"] = {"best": {"got": 1}, "latest": {"got": 1}}
+    assert course_test.draw_order(bank, old, random.Random(0)) == "AB"
+
+
+def test_pages_show_the_learners_form_and_say_which_form_was_taken_when(live, bank):
+    from mhkurs.ui import course_test_view, print_views
+
+    rec = live.current()
+    rec.connect()
+    rec.save_state(*course_test.ORDER_KEY, {"order": "BA"})
+    tests = course_test.course_tests(bank)
+    view = course_test_view.show_course_test("pre")
+    shown = html(view)
+    first_b, first_a = (bank.question(tests[k].questions[0]) for k in ("post", "pre"))
+    assert escape(str(first_b.prompt), quote=False)[:60] in shown.replace("&#x27;", "'")
+    assert escape(str(first_a.prompt), quote=False)[:60] not in shown.replace("&#x27;", "'")
+    answer_all(view, {q: bank.question(q) for q in tests["post"].questions}, right=False)
+    buttons(view, "Lever testen")[0].click()
+    text = html(view)
+    assert "(form B)" in text and "Før kurset<br><span class='mh-form'>(form B)" in text
+    assert re.search(r"Du tok form B før kurset \([0-9]+\. [a-z]+ [0-9]{4}\)\.", text)
+    pre_res = rec.data()["tests"]["forhandstest"]["best"]
+    assert pre_res["form"] == "B"
+
+    post = course_test.for_learner(bank, "post", "BA")
+    res = course_test.score(bank, post, {q: list(bank.question(q).answer) for q in post.questions})
+    res["at"] = T0.isoformat()
+    data = rec.data()
+    data["tests"]["sluttest"] = {"best": res, "latest": res}
+    data["completed_at"] = T0.isoformat()
+    paper = print_views.certificate_html(bank, data, "Kari Nordmann")
+    assert "Sluttest (form A):" in paper and "levert 2. mars 2026" in paper
+    assert "Forhåndstest (form B):" in paper

@@ -240,7 +240,8 @@ def build_notebook(bank: Bank, assignment: m.Assignment) -> NotebookNode:
         choices = _choices(bank, q, order)
         many = q.type == "multiple"
         if many:
-            how = "*Én eller flere kan være riktige: kryss av for alle du mener er riktige.*"
+            how = ("*Én eller flere kan være riktige: kryss av for alle du mener er riktige. Hvert riktig kryss gir "
+                   "poeng, hvert galt kryss trekker like mye, men aldri under 0.*")
         elif q.type == "classification":
             how = "*Velg den kategorien som passer best.*"
         else:
@@ -269,8 +270,9 @@ def build_notebook(bank: Bank, assignment: m.Assignment) -> NotebookNode:
             "Poengene settes når prøven rettes.\n"
             + _guarded(f"check_answer({n})") + "\n"
             "### BEGIN HIDDEN TESTS\n"
-            f"assert graded_answer({n}) == {right!r}\n"
-            "### END HIDDEN TESTS"
+            + (f"partial_credit(graded_answer({n}), {''.join(right)!r}, {q.points})\n" if many else
+               f"assert graded_answer({n}) == {right!r}\n")
+            + "### END HIDDEN TESTS"
         )
         test_cell = _code(f"{q.id}-test", test, grade=True, locked=True, points=q.points)
         test_cell.metadata.update(meta)

@@ -1,9 +1,13 @@
 """Guessing trainees: learners who answer by surface cues instead of knowledge.
 
 Each strategy sees an item exactly as a learner does (prompt, options in the order and with the
-letters shown) and picks by a cue: the longest option, always «B», or the most hedged/qualified
-wording. An item bank is valid when they score about chance on the module self-checks and on each
-graded assignment, while a learner who knows the answers scores full marks.
+letters shown) and picks by a cue: the longest option, always «B», the most hedged/qualified
+wording, never an option with a restrictive word (bare, ingen, kun, først når, …), the option that
+breaks the others' pattern, the statements with «ikke» in a multi-select, or the option whose words
+echo the stem. A strategy that narrows the options down to several equally good ones picks among them
+at random: it answers with a list of equally likely answers, and ``score`` counts the expected points.
+An item bank is valid when they score about chance on the module self-checks, on each graded
+assignment and on each course test, while a learner who knows the answers scores full marks.
 
 ``module_exercises`` reads the module notebooks to find the self-checks exactly as the pages call
 them, so the figures follow the course as taught.
@@ -72,6 +76,16 @@ ABSOLUTES = re.compile(r"\b(alltid|aldri|bare|kun|ingen|ingenting|alle|må|strak
                        r"først|beviser)\b", re.IGNORECASE)
 
 
+RESTRICTIVE = re.compile(r"\b(bare|kun|ingen|ingenting|ikke noe|neppe|beviser|aldri|alltid|først når|"
+                         r"kan ikke|før det|uten å)\b", re.IGNORECASE)
+"""Words a test-wise trainee avoids: restrictive and absolute wording, which item writers tend to put
+in distractors (Haladyna's guideline 28)."""
+
+STOPWORDS = frozenset("""at av de deg den der det du eller en er et etter for fra har han hans henne hennes hun
+i ikke kan med meg men må noe når og om på seg sin sine skal som så til ved vil være var ble blir hva hvem
+hvilken hvilke hvordan dette disse dem din ditt dine jeg vi oss""".split())
+
+
 def qualified(text: str) -> int:
     """How hedged an option sounds: qualifiers count up, absolutes count down."""
     return len(HEDGES.findall(text)) - len(ABSOLUTES.findall(text))
@@ -101,26 +115,117 @@ def knows(item: Shown) -> frozenset[str]:
     return item.right
 
 
-STRATEGIES: dict[str, Callable[[Shown], frozenset[str]]] = {
+Guess = frozenset[str] | list[frozenset[str]]
+"""One answer, or a list of equally likely answers (the trainee picks one of them at random)."""
+
+
+def _random_among(item: Shown, letters: list[str]) -> list[frozenset[str]]:
+    """A random pick among ``letters``; for a multi-select, a random non-empty subset of them."""
+    if not letters:
+        letters = [letter for letter, _, _ in item.options]
+    if not item.many:
+        return [frozenset({x}) for x in letters]
+    subsets = []
+    for mask in range(1, 2 ** len(letters)):
+        subsets.append(frozenset(x for i, x in enumerate(letters) if mask >> i & 1))
+    return subsets
+
+
+def avoids_restrictive(item: Shown) -> Guess:
+    """Never picks an option with a restrictive word; picks at random among the options with fewest."""
+    counts = {letter: len(RESTRICTIVE.findall(text)) for letter, _, text in item.options}
+    least = min(counts.values())
+    return _random_among(item, [letter for letter, c in counts.items() if c == least])
+
+
+def _shape(text: str) -> tuple[str, ...]:
+    """What an option looks like at a glance: its first word and first two words, and whether it quotes or
+    uses : or ;."""
+    words = re.findall(r"[\wæøåÆØÅ§]+", text.lower())
+    return (words[0] if words else "", " ".join(words[:2]), "«" in text, ":" in text, ";" in text)
+
+
+def odd_one_out(item: Shown) -> Guess:
+    """Picks the option that breaks the pattern the others share (on any feature of ``_shape``):
+    one option differs where all the others agree. No such option: a random pick."""
+    shapes = {letter: _shape(text) for letter, _, text in item.options}
+    odd: set[str] = set()
+    for k in range(5):
+        values = [shape[k] for shape in shapes.values()]
+        for letter, shape in shapes.items():
+            others = [v for other, v in zip(shapes, values) if other != letter]
+            if len(set(others)) == 1 and shape[k] != others[0]:
+                odd.add(letter)
+    if item.many:
+        return frozenset(odd) if odd else _random_among(item, [])
+    return _random_among(item, sorted(odd))
+
+
+def ticks_ikke(item: Shown) -> Guess:
+    """In a multi-select, ticks every statement with «ikke» (myths are often negated); elsewhere the
+    cue says nothing and the pick is random."""
+    if not item.many:
+        return _random_among(item, [])
+    picked = frozenset(letter for letter, _, text in item.options if re.search(r"\bikke\b", text, re.I))
+    return picked or _random_among(item, [])
+
+
+def _content_words(text: str) -> set[str]:
+    return {w[:6] for w in re.findall(r"[a-zæøå]+", text.lower()) if len(w) >= 4 and w not in STOPWORDS}
+
+
+def echoes_stem(item: Shown) -> Guess:
+    """Picks the option that shares most content words with the stem (word stems of six letters);
+    for a multi-select, the options sharing more than the others do."""
+    stem = _content_words(str(item.question.prompt))
+    shared = {letter: len(_content_words(text) & stem) for letter, _, text in item.options}
+    best = max(shared.values())
+    top = [letter for letter, n in shared.items() if n == best]
+    if item.many:
+        above = [letter for letter, n in shared.items() if n > min(shared.values())]
+        return frozenset(above) if above else _random_among(item, [])
+    return _random_among(item, top)
+
+
+STRATEGIES: dict[str, Callable[[Shown], Guess]] = {
     "lengste": longest,
     "alltid B": position_b,
     "mest forbeholden": most_qualified,
+    "unngår bastante ord": avoids_restrictive,
+    "bryter mønsteret": odd_one_out,
+    "krysser av «ikke»": ticks_ikke,
+    "ekko av spørsmålet": echoes_stem,
     "kan svarene": knows,
 }
 
 
-def score(items: list[Shown], strategy: Callable[[Shown], frozenset[str]]) -> tuple[float, float]:
-    """(points earned, points possible): all or nothing per item, as in the quiz and nbgrader."""
-    got = sum(i.question.points for i in items if strategy(i) == i.right)
+def expected(item: Shown, guess: Guess, partial: bool = False) -> float:
+    """The points a guess earns on average: all or nothing per answer, as in the self-checks; with
+    ``partial``, a multi-select scores by the graded rule (``logic.quiz.partial_credit``), as in nbgrader."""
+    answers = [guess] if isinstance(guess, frozenset) else guess
+    if partial and item.many:
+        ref = {letter: option for letter, option, _ in item.options}
+        return sum(quiz.partial_credit(item.question, {ref[x] for x in a}) for a in answers) / len(answers)
+    return item.question.points * sum(a == item.right for a in answers) / len(answers)
+
+
+def score(items: list[Shown], strategy: Callable[[Shown], Guess], partial: bool = False) -> tuple[float, float]:
+    """(points earned, points possible): expected points over the strategy's equally likely answers
+    (``partial``: multi-selects score by the graded rule, as in the nbgrader assignments)."""
+    got = sum(expected(i, strategy(i), partial) for i in items)
     return float(got), float(sum(i.question.points for i in items))
 
 
-def chance(items: list[Shown]) -> float:
-    """Expected points of a learner who picks at random: one option, or a random non-empty subset."""
+def chance(items: list[Shown], partial: bool = False) -> float:
+    """Expected points of a learner who picks at random: one option, or a random non-empty subset
+    (``partial``: multi-selects score by the graded rule)."""
     total = 0.0
     for i in items:
         n = len(i.options)
-        total += i.question.points / ((2 ** n - 1) if i.many else n)
+        if i.many and partial:
+            total += expected(i, _random_among(i, []), partial=True)
+        else:
+            total += i.question.points / ((2 ** n - 1) if i.many else n)
     return total
 
 

@@ -128,6 +128,17 @@ def graded_answer(n):
     return _current(n)[0]
 
 
+def partial_credit(letters, right, points):
+    """Points for a multi-select (the rule of docs/ASSESSMENT.md and ``logic.quiz.partial_credit``): each
+    right option ticked earns points / (number of right options), each wrong option ticked takes as much
+    away, never below 0. The test cell shows the number, and nbgrader takes it as the partial score."""
+    if letters is None:
+        raise ValueError("svaret kan ikke leses")
+    ticked = set(letters)
+    share = (len(ticked & set(right)) - len(ticked - set(right))) / len(right)
+    return round(max(0.0, share) * points, 2)
+
+
 def _status_text(n):
     letters, problem, origin = _current(n)
     if problem:

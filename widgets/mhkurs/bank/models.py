@@ -354,6 +354,11 @@ GIVEAWAY = re.compile(
 """«All/none of the above»-style options: they reward test-wiseness, not knowledge."""
 
 
+Level = Literal["anvendelse", "forstaelse", "gjenkalling"]
+"""How an item asks (after Bloom): apply to a situation, explain, or recall. Graded and course-test
+items state it; docs/ASSESSMENT.md says how to tell them apart."""
+
+
 class Option(Strict):
     id: Annotated[str, StringConstraints(pattern=r"^[A-H]$")]
     text: Text
@@ -373,6 +378,13 @@ class Question(Item):
     points: Annotated[int, Field(ge=1, le=10)] = 1
     tests: Annotated[list[Slug], Field(min_length=1)]
     case: Slug | None = None
+    level: Level | None = Field(
+        None, description="'anvendelse': a situation where the learner decides what applies or what to do; "
+                          "'forstaelse': explain or tell apart; 'gjenkalling': recall a rule or a fact")
+    situation: Slug | None = Field(
+        None, description="the kind of situation the stem sets (course-test pairs must match), e.g. 'arbeidsplass'")
+    pair: Slug | None = Field(
+        None, description="course-test items: the id of the parallel pair (one item in each form)")
 
     @model_validator(mode="after")
     def _answer_fits_type(self) -> "Question":
@@ -474,6 +486,9 @@ class CourseTest(Item):
     pass_mark: Annotated[int, Field(ge=0, le=100)] | None = Field(
         None, description="Percentage of the points needed to pass (post-test only)")
     pass_rules: list[PassRule] = []
+    form: Literal["A", "B"] | None = Field(
+        None, description="the parallel form this test's questions make up; when both course tests name a form, "
+                          "each learner meets the two forms in a random order (counterbalanced, record.course_test)")
 
     @model_validator(mode="after")
     def _pass_mark_fits_kind(self) -> "CourseTest":

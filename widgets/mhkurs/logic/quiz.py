@@ -177,6 +177,18 @@ def grade(question: m.Question, chosen: set[str] | list[str]) -> Answer:
     return Answer(question, frozenset(chosen))
 
 
+def partial_credit(question: m.Question, chosen: set[str] | list[str]) -> float:
+    """The graded score of a multi-select (docs/ASSESSMENT.md): each right option ticked earns
+    points / (number of right options), each wrong option ticked takes as much away, never below 0.
+    A single-answer item scores all or nothing. The nbgrader notebooks apply the same rule
+    (``assess.notebook_helper.partial_credit``)."""
+    right, ticked = set(question.answer), set(chosen)
+    if question.type != "multiple":
+        return float(question.points) if ticked == right else 0.0
+    share = (len(ticked & right) - len(ticked - right)) / len(right)
+    return round(max(0.0, share) * question.points, 2)
+
+
 def results(bank: Bank, state: QuizState) -> list[Answer]:
     """The graded answers of a submitted attempt, in the quiz's order (unanswered ones included)."""
     return [grade(bank.question(q), state.answers.get(q, [])) for q in state.questions]

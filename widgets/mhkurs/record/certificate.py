@@ -36,6 +36,7 @@ class Standing:
     modules_left: list
     post: dict | None  # the best post-test result
     post_test: object | None  # the bank's post-test (None while the bank has none)
+    pre: dict | None = None  # the best pre-test result (says which form was taken, and when)
 
     @property
     def earned(self) -> bool:
@@ -46,6 +47,8 @@ def standing(bank, data: dict) -> Standing:
     mods = rules.modules_in_order(bank)
     done = [m for m in mods if rules.module_done(bank, data, m.id)]
     left = [m for m in mods if m not in done]
-    post_test = course_test.course_tests(bank).get("post")
+    tests = course_test.course_tests(bank)
+    post_test, pre_test = tests.get("post"), tests.get("pre")
     post = (data["tests"].get(post_test.id) or {}).get("best") if post_test else None
-    return Standing(done, left, post, post_test)
+    pre = (data["tests"].get(pre_test.id) or {}).get("best") if pre_test else None
+    return Standing(done, left, post, post_test, pre)

@@ -25,6 +25,10 @@ def comparison_html(bank, pre: dict | None, post: dict | None) -> str:
     def cell(s) -> str:
         return f"{s.got} av {s.most}" if s else "–"
 
+    def head(label: str, res: dict | None) -> str:
+        form = course_test.form_label(res)
+        return f"{label}<br><span class='mh-form'>({t(form)})</span>" if form else label
+
     body = "".join(f"<tr><td>{t(mod)}</td><td>{t(obj)}</td><td>{cell(a)}</td><td>{cell(b)}</td></tr>"
                    for mod, obj, a, b in rows)
     total = (f"<p><strong>Totalt:</strong> før kurset {pre['got']} av {pre['most']} poeng" if pre else
@@ -33,8 +37,21 @@ def comparison_html(bank, pre: dict | None, post: dict | None) -> str:
               "; sluttesten er ikke tatt ennå.</p>")
     return ("<h4>Hva du kunne før og etter kurset</h4><table class='mh-compare'>"
             "<caption>Riktige poeng per læringsmål</caption>"
-            "<thead><tr><th scope='col'>Modul</th><th scope='col'>Læringsmål</th><th scope='col'>Før kurset</th>"
-            f"<th scope='col'>Etter kurset</th></tr></thead><tbody>{body}</tbody></table>{total}")
+            f"<thead><tr><th scope='col'>Modul</th><th scope='col'>Læringsmål</th><th scope='col'>{head('Før kurset', pre)}</th>"
+            f"<th scope='col'>{head('Etter kurset', post)}</th></tr></thead><tbody>{body}</tbody></table>{total}{forms_note(pre, post)}")
+
+
+def forms_note(pre: dict | None, post: dict | None) -> str:
+    """Says that the two tests were parallel forms, and which the learner took when."""
+    if not (pre or {}).get("form") and not (post or {}).get("form"):
+        return ""
+    def when(r: dict) -> str:
+        return f" ({certificate.norwegian_date(datetime.fromisoformat(r['at']))})" if r.get("at") else ""
+
+    taken = [f"{course_test.form_label(r)} {what}{when(r)}" for what, r in (("før kurset", pre), ("etter kurset", post))
+             if r and r.get("form")]
+    return ("<p>Forhåndstesten og sluttesten er to likeverdige utgaver (form A og form B) med ulike saker om de "
+            f"samme læringsmålene. Du tok {t(' og '.join(taken))}.</p>")
 
 
 def result_html(bank, test, res: dict, data: dict) -> str:
@@ -78,27 +95,35 @@ def show_course_test(kind: str) -> w.VBox:
                            "<a href='index.ipynb'>kursets forside</a>.</p>"), record.bridge()],
                    title="Testen er ikke klar")
     rec = record.current()
-    qs = [bank.question(q) for q in test.questions]
-    intro = [f"<p>{t(test.intro)}</p>", f"<p>Testen har {len(qs)} spørsmål. Svar på alle, og trykk «Lever testen».</p>"]
+    intro = [f"<p>{t(test.intro)}</p>", f"<p>Testen har {len(test.questions)} spørsmål. Svar på alle, og trykk «Lever testen».</p>"]
     if kind == "post":
         intro.append(f"<p><strong>For å bestå må du ha minst {test.pass_mark} % riktig.</strong></p>")
         rules_ = [f"{r.label} (minst {r.min_percent} % riktig på spørsmålene om dette)" for r in test.pass_rules]
         if rules_:
             intro.append("<p>I tillegg:</p><ul>" + "".join(f"<li>{t(r)}</li>" for r in rules_) + "</ul>")
     key = f"course-test:{test.id}"
-    controls = []
-    rows = []
-    for n, q in enumerate(qs, 1):
-        if q.type == "single":
-            ctl = radio([(f"{o.id}. {o.text}", o.id) for o in q.options])
+    controls: list = []
+    questions = w.VBox([])
+    busy = [False]
+    shown_form = [None]
+
+    def build(form_test) -> None:
+        """The question rows of the form this learner takes (the bank's own list until the record is read)."""
+        rows = []
+        controls.clear()
+        for n, q in enumerate((bank.question(q) for q in form_test.questions), 1):
+            if q.type == "single":
+                ctl = radio([(f"{o.id}. {o.text}", o.id) for o in q.options])
+            else:
+                ctl = vbox([checkbox(f"{o.id}. {o.text}") for o in q.options])
             ctl.option_ids = [o.id for o in q.options]
-        else:
-            ctl = vbox([checkbox(f"{o.id}. {o.text}") for o in q.options])
-            ctl.option_ids = [o.id for o in q.options]
-        hint = " (velg ett)" if q.type == "single" else " (velg alle som passer)"
-        controls.append((q, ctl))
-        row = vbox([html(f"<p><strong>{n}. {t(q.prompt)}</strong>{hint}</p>"), ctl], "mh-question")
-        rows.append(row)
+            hint = " (velg ett)" if q.type == "single" else " (velg alle som passer)"
+            controls.append((q, ctl))
+            rows.append(vbox([html(f"<p><strong>{n}. {t(q.prompt)}</strong>{hint}</p>"), ctl], "mh-question"))
+            for c in ([ctl] if q.type == "single" else ctl.children):
+                c.observe(save, names="value")
+        questions.children = rows
+        shown_form[0] = form_test
 
     def chosen(q, ctl) -> list[str]:
         if q.type == "single":
@@ -108,21 +133,15 @@ def show_course_test(kind: str) -> w.VBox:
     def answers() -> dict[str, list[str]]:
         return {q.id: chosen(q, c) for q, c in controls}
 
-    busy = [False]
-
     def save(_change=None) -> None:
         if not busy[0]:
             rec.save_state("course", key, {"answers": answers()})
 
-    for q, ctl in controls:
-        for c in ([ctl] if q.type == "single" else ctl.children):
-            c.observe(save, names="value")
-
+    build(test)
     result = html()
     hand_in = button("Lever testen", f"Lever {NAMES[kind]} og se resultatet", "primary", own_layout=True)
     again = button("Ta testen på nytt", "Blank ut svarene og ta testen igjen", own_layout=True)
     again.layout.display = "none"
-    questions = w.VBox(rows)
 
     def on_hand_in(_b) -> None:
         given = answers()
@@ -131,7 +150,7 @@ def show_course_test(kind: str) -> w.VBox:
             result.value = (f"<p role='alert'>Du har ikke svart på spørsmål {', '.join(map(str, left))}. "
                             "Svar på alle før du leverer.</p>")
             return
-        res = course_test.score(bank, test, given)
+        res = course_test.score(bank, shown_form[0], given)
         res["at"] = rec.clock().isoformat(timespec="seconds")
         rec.save_test(test.id, res, course_test.better)
         show_result(res)
@@ -141,7 +160,9 @@ def show_course_test(kind: str) -> w.VBox:
         hand_in.layout.display = "none"
         again.layout.display = "flex"
         when = certificate.norwegian_date(datetime.fromisoformat(res["at"])) if res.get("at") else ""
-        result.value = (f"<p>Du leverte {NAMES[kind]} {when}.</p>" if when else "") + result_html(bank, test, res, rec.data())
+        form = f" ({course_test.form_label(res)})" if res.get("form") else ""
+        result.value = ((f"<p>Du leverte {NAMES[kind]}{form} {when}.</p>" if when else "")
+                        + result_html(bank, test, res, rec.data()))
 
     def on_again(_b) -> None:
         busy[0] = True
@@ -159,6 +180,12 @@ def show_course_test(kind: str) -> w.VBox:
         result.value = ""
 
     def restore() -> None:
+        mine = course_test.for_learner(bank, kind, course_test.ensure_order(bank, rec))
+        if list(mine.questions) != list(shown_form[0].questions) or getattr(mine, "form", None) != getattr(
+                shown_form[0], "form", None):
+            busy[0] = True
+            build(mine)
+            busy[0] = False
         latest = (rec.data()["tests"].get(test.id) or {}).get("latest")
         saved = rec.load_state("course", key) or {}
         busy[0] = True

@@ -11,7 +11,7 @@ import ipywidgets as w
 
 from .. import record
 from ..bank import get_bank
-from ..record import certificate, fieldcard
+from ..record import certificate, course_test, fieldcard
 from .common import box, button, html, t
 from .progress_view import course_href, live, module_href
 
@@ -19,6 +19,22 @@ def _print_button(what: str) -> w.Button:
     b = button("Skriv ut", f"Skriv ut {what} eller lagre som PDF", "primary")
     b.on_click(lambda _b: record.bridge().print_page())
     return b
+
+
+def form(res: dict | None) -> str:
+    return f" ({course_test.form_label(res)})" if res and res.get("form") else ""
+
+
+def on(res: dict | None) -> str:
+    return f", levert {certificate.norwegian_date(datetime.fromisoformat(res['at']))}" if res and res.get("at") else ""
+
+
+def pre_line(pre: dict | None) -> str:
+    """Which form the learner took before the course, and when (the two forms are parallel)."""
+    if not pre or not pre.get("form"):
+        return ""
+    return (f"<p><strong>Forhåndstest{form(pre)}:</strong> {pre['got']} av {pre['most']} poeng{on(pre)}. "
+            "Forhåndstesten og sluttesten er to likeverdige utgaver om de samme læringsmålene.</p>")
 
 
 def certificate_html(bank, data: dict, name: str) -> str:
@@ -33,8 +49,9 @@ def certificate_html(bank, data: dict, name: str) -> str:
         f"<p class='mh-name'>{shown}</p>"
         f"<p>har fullført alle kursets {len(stand.modules_done)} moduler og bestått sluttesten.</p>"
         f"<ul>{mods}</ul>"
-        f"<p><strong>Sluttest:</strong> {post['got']} av {post['most']} poeng ({post['percent']} %). "
+        f"<p><strong>Sluttest{form(post)}:</strong> {post['got']} av {post['most']} poeng ({post['percent']} %){on(post)}. "
         f"Kravet for å bestå er {test.pass_mark} %.</p>"
+        f"{pre_line(stand.pre)}"
         f"<p><strong>Dato:</strong> {certificate.norwegian_date(datetime.fromisoformat(when))}</p>"
         f"<p class='mh-version'>Kursversjon {certificate.course_version(bank)} "
         "(kontrollsum for kursinnholdet slik det var da kurset ble tatt)</p></div>")
