@@ -119,9 +119,10 @@ function failedNote(el) {
    failure in window.mhFrontEnd.failures (the browser tests check it is empty on every page). */
 function courseErrorView(ErrorWidgetView) {
   ErrorWidgetView.prototype.render = function () {
-    const error = this.model.get("error");
-    failures.push(`${this.model.get("msg")}: ${error && error.message ? error.message : error}`);
-    console.error("mhkurs:", this.model.get("msg"), error);
+    let msg, stack;
+    try { ({ msg, stack } = this.generateErrorMessage()); } catch (e) { msg = "a widget failed"; stack = String(e); }
+    failures.push(`${msg}: ${String(stack).split("\n")[0]}`);
+    console.error("mhkurs:", msg, stack);
     failedNote(this.el);
   };
 }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import tempfile
 import threading
 import time
@@ -227,4 +228,50 @@ def test_comm_messages_sent_before_their_model_exists_are_not_lost(relay, chromi
     page.wait_for_function("document.documentElement.dataset.mhFrontEnd === 'ready'")
     assert page.evaluate("window.mhFrontEnd.failures") == []
     assert page.evaluate("window.mhFrontEnd.early") > 0, "no message came early: the test did not test anything"
+    context.close()
+
+
+# --- failures are visible and Norwegian ----------------------------------------------------------------------
+
+STACK = re.compile(r"(?i:javascript|error)|\n\s*at \S+ \(|\.js:\d+")  # words of an error, a stack frame
+
+
+def test_a_start_up_that_fails_says_so_and_marks_the_page_failed(course_server, chromium):
+    """A part of the front end that does not load (a lost chunk): no blank exercise slots and no «ready»."""
+    context, page = phone(chromium)
+    page.route("**/mhkurs/static/chunks/controls-*.js", lambda route: route.abort())
+    page.goto(f"{course_server.base}/voila/render/{M1}")
+    page.wait_for_function("document.documentElement.dataset.mhFrontEnd === 'failed'")
+    alert = page.locator("#mh-conn")
+    alert.wait_for(state="visible")
+    text = alert.inner_text()
+    assert "Øvelsene på siden kunne ikke lastes" in text and "Last siden på nytt" in text
+    assert page.locator("#loading").count() == 0 or page.locator("#loading").is_hidden()
+    slots = page.locator(".mh-slot:not(.mh-slot-hidden)")
+    assert slots.count() > 0
+    assert page.locator(".mh-slot-failed").count() == slots.count()
+    assert not STACK.search(page.inner_text("body"))
+    page.locator(".mh-slot-failed").first.scroll_into_view_if_needed()
+    shot(page, "start-up-failed-390")
+    context.close()
+
+
+def test_a_widget_that_cannot_be_drawn_shows_the_courses_note_not_a_stack_trace(course_server, chromium):
+    """A widget class the front end does not have (here: the button's view, refused on purpose)."""
+    context, page = phone(chromium)
+    context.add_init_script("""window.mhTestHooks = {beforeClass(name) {
+      if (name === 'ButtonView') throw new Error('not in this front end: ' + name);
+    }};""")
+    page.goto(f"{course_server.base}/voila/render/{M1}")
+    page.wait_for_function("document.documentElement.dataset.mhFrontEnd === 'ready'")
+    notes = page.locator(".mh-widget-failed")
+    notes.first.wait_for()
+    assert "Denne delen av siden kunne ikke vises" in notes.first.inner_text()
+    notes.first.click()  # upstream's error widget showed its stack on a click
+    body = page.inner_text("body")
+    assert "Click to show" not in body and not STACK.search(body)
+    failures = page.evaluate("window.mhFrontEnd.failures")
+    assert failures and all("ButtonView" in f for f in failures), failures
+    notes.first.scroll_into_view_if_needed()
+    shot(page, "widget-failed-390")
     context.close()
