@@ -103,7 +103,9 @@ def chromium():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        # Playwright starts Chromium with its back/forward cache off: these pages are tested with it on
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
+                               ignore_default_args=["--disable-back-forward-cache"])
         yield b
         b.close()
 
@@ -274,4 +276,35 @@ def test_a_widget_that_cannot_be_drawn_shows_the_courses_note_not_a_stack_trace(
     assert failures and all("ButtonView" in f for f in failures), failures
     notes.first.scroll_into_view_if_needed()
     shot(page, "widget-failed-390")
+    context.close()
+
+
+# --- back/forward cache ---------------------------------------------------------------------------------------
+
+def test_a_page_restored_from_the_back_forward_cache_goes_on(course_server, chromium):
+    """Leave a module page for another page and come back with «Back»: the page comes from the browser's
+    back/forward cache (Playwright turns that cache off unless told not to, see the fixture), its kernel was
+    not shut down on the way out, and the next answer gets its feedback."""
+    context, page = phone(chromium)
+    cdp = context.new_cdp_session(page)
+    cdp.send("Page.enable")
+    not_cached = []
+    cdp.on("Page.backForwardCacheNotUsed", lambda e: not_cached.append(e))
+    open_module(page, f"{course_server.base}/voila/render/{M1}")
+    scenario = page.locator(".mh-scenario").filter(has=page.get_by_role("heading", name="Sak: Falskt pass ved innreise"))
+    scenario.get_by_role("button", name=FIRST_CHOICE).click()
+    scenario.locator(".mh-chosen", has_text=FIRST_CHOICE).wait_for()
+    # a mailto: link fires "beforeunload" and the page stays: it must not shut its kernel down then
+    page.evaluate("window.dispatchEvent(new Event('beforeunload'))")
+    page.evaluate("window.__mhSamePage = true")
+    page.goto(f"{course_server.base}/voila/templates/mhkurs/static/mhkurs-widgets.LICENSES.txt")
+    page.go_back(wait_until="commit")  # a page from the cache fires no "load"
+    page.wait_for_timeout(1000)
+    assert not not_cached, json.dumps(not_cached)[:3000]
+    page.wait_for_function("document.documentElement.dataset.mhRestored !== undefined", timeout=15_000)
+    assert page.evaluate("window.__mhSamePage === true")  # the same document, not a new load
+    scenario = page.locator(".mh-scenario").filter(has=page.get_by_role("heading", name="Sak: Falskt pass ved innreise"))
+    scenario.get_by_role("button", name=SECOND_CHOICE).click()
+    scenario.locator(".mh-chosen", has_text=SECOND_CHOICE).wait_for(timeout=30_000)
+    assert page.locator("#mh-conn").is_hidden()
     context.close()

@@ -274,6 +274,14 @@ function watchConnection(kernel, baseUrl) {
   }
   function lost(reason) {
     if (watch.gone || watch.leaving) return;
+    // a page the browser took from its HTTP cache on «Back» names a kernel that is long gone: load it anew, once
+    const nav = performance.getEntriesByType("navigation")[0];
+    if (reason === "gone" && !watch.connected && nav && nav.type === "back_forward" &&
+        sessionStorage.getItem("mhkurs-reloaded") !== location.href) {
+      sessionStorage.setItem("mhkurs-reloaded", location.href);
+      window.location.reload();
+      return;
+    }
     watch.gone = true;
     stop();
     ui("lost", reason);
@@ -317,6 +325,8 @@ function watchConnection(kernel, baseUrl) {
     if (status === "restarting" || status === "autorestarting") lost("restarted");
     else if (status === "dead") lost("gone");
   });
+  // services says nothing while the first connection fails (its status stays "connecting"): ask the server then
+  setTimeout(() => { if (!watch.connected && !watch.leaving) connecting(); }, 5000);
   window.addEventListener("online", () => {
     if (watch.since && !watch.probe) return;
     if (watch.since) { clearTimeout(watch.probe); probe(); }

@@ -47,6 +47,16 @@ class GatedVoilaHandler(TornadoVoilaHandler):
 
     _admitted = False
 
+    def set_header(self, name, value):
+        # Voila sends its pages with "no-cache, no-store, must-revalidate". "no-store" keeps a page out of the
+        # browser's back/forward cache (with an open websocket, Chromium says so: WebSocketUsedWithCCNS), so a
+        # trainee who follows a link and comes back with «Back» would get a new page and kernel. The page holds
+        # no learner's data (the record comes over the kernel connection), so "no-cache" (always revalidated,
+        # private) is enough; the front end reconnects a page restored from that cache (frontend/src/main.js).
+        if name == "Cache-Control" and value == "no-cache, no-store, must-revalidate":  # Voila's, on a page
+            value = "no-cache, private"
+        super().set_header(name, value)
+
     def client(self) -> str:
         app: CourseVoila = self.settings["mhkurs_app"]
         if app.trust_forwarded_for:
