@@ -91,6 +91,20 @@ def browser():
         b.close()
 
 
+# Every violation of the pages' Content-Security-Policy (mhkurs.serving.security), as the page sees it: the event,
+# written to the console, where Chromium also reports what it refused.
+CSP_WATCH = """document.addEventListener("securitypolicyviolation", (e) => console.error(
+  "Content Security Policy violation: " + e.violatedDirective + " " + (e.blockedURI || "inline")));"""
+
+
+def watch_csp(pg) -> list[str]:
+    """The page's Content-Security-Policy violations, collected from now on (the list grows)."""
+    seen: list[str] = []
+    pg.add_init_script(CSP_WATCH)
+    pg.on("console", lambda m: seen.append(m.text) if "Content Security Policy" in m.text else None)
+    return seen
+
+
 @pytest.fixture
 def page(browser, server):
     context = browser.new_context()
@@ -98,8 +112,10 @@ def page(browser, server):
     pg.set_default_timeout(60_000)
     pg.requested = []
     pg.on("request", lambda req: pg.requested.append(req.url))
+    violations = watch_csp(pg)
     yield pg
     context.close()
+    assert violations == [], f"the page broke its Content-Security-Policy: {violations}"
 
 
 def wait_for_widgets(page) -> None:

@@ -10,6 +10,7 @@ import json
 import re
 import urllib.request
 from html import unescape
+from pathlib import Path
 
 import pytest
 from test_browser import browser, server  # noqa: F401 (fixtures: one server for this module)
@@ -193,3 +194,33 @@ def test_widgets_hydrate_into_reserved_space_without_moving_the_text(browser, se
     cls = page.evaluate("window.__mhShifts.reduce((a, b) => a + b, 0)")
     assert cls <= 0.1, f"cumulative layout shift {cls:.3f} on {notebook} at {viewport}"
     context.close()
+
+
+def test_pages_come_with_a_strict_content_security_policy_and_no_inline_script(server):
+    """mhkurs.serving.security: script-src 'self' without 'unsafe-inline' or blob:, object-src 'none', framing by the
+    course's own origin only (a host opens it for its learning platform), nosniff, a referrer policy; the page has
+    no script the policy would refuse (every <script> has a src or is data: JSON or a widget output)."""
+    headers, html = page_html(f"{server}/voila/render/{MODULES[0].notebook}")
+    policy = {d.split()[0]: d.split()[1:] for d in headers["content-security-policy"].split("; ")}
+    assert policy["script-src"] == ["'self'"], policy
+    assert policy["object-src"] == ["'none'"] and policy["frame-ancestors"] == ["'self'"]
+    assert "'unsafe-eval'" not in str(policy) and "blob:" not in policy["script-src"]
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "same-origin"
+    for tag in re.findall(r"<script\b[^>]*>", html):
+        assert "src=" in tag or re.search(r'type="application/(json|vnd\.voila\.cell-output\+json)"', tag), tag
+    assert not re.search(r"\son[a-z]+=", html.replace("\n", " ")), "an inline event handler"
+    js_headers, _ = fetch(f"{server}/voila/templates/mhkurs/static/mhkurs.js")
+    assert js_headers.get("x-content-type-options") == "nosniff"
+
+
+def test_frame_ancestors_for_a_learning_platform():
+    from mhkurs.serving.proxy import nginx_conf
+    from mhkurs.serving.security import content_security_policy
+
+    assert "frame-ancestors 'self' https://lms.example.no" in content_security_policy("'self' https://lms.example.no")
+    with pytest.raises(ValueError):
+        content_security_policy("'self'; script-src *")
+    conf = nginx_conf({"a": "127.0.0.1:9001"}, "8080", Path("/tmp/x"), frame_ancestors="https://lms.example.no")
+    assert conf.count("frame-ancestors https://lms.example.no") == 3  # every location: nginx does not inherit
+    assert "proxy_hide_header Content-Security-Policy;" in conf  # sent once, not twice

@@ -9,40 +9,18 @@ and a change made in another tab is sent to the kernel. It also starts downloads
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import anywidget
 import traitlets
 
 STORAGE_KEY = "mhkurs-record-v1"
 
-ESM = """
-const KEY = "%s";
-function read() { try { return window.localStorage.getItem(KEY); } catch (e) { return null; } }
-function write(v) {
-  try { if (v === null) window.localStorage.removeItem(KEY); else window.localStorage.setItem(KEY, v); }
-  catch (e) { console.warn("mhkurs: localStorage is not available", e); }
-}
-export default {
-  initialize({ model }) {
-    const browser = () => model.get("store") === "browser";
-    model.on("msg:custom", (msg) => {
-      if (msg.type === "save" && browser()) write(msg.data);
-      else if (msg.type === "clear" && browser()) write(null);
-      else if (msg.type === "download") {
-        const blob = new Blob([msg.data], { type: "application/json" });
-        const a = document.createElement("a");
-        a.href = URL.createObjectURL(blob); a.download = msg.filename;
-        document.body.appendChild(a); a.click();
-        setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
-      } else if (msg.type === "print") window.print();
-    });
-    window.addEventListener("storage", (e) => {
-      if (e.key === KEY && browser()) model.send({ type: "update", data: e.newValue });
-    });
-    model.send({ type: "hello", data: browser() ? read() : null });
-  },
-  render({ el }) { el.style.display = "none"; el.setAttribute("aria-hidden", "true"); },
-};
-""" % STORAGE_KEY
+# The browser side, a file of its own: the course pages' front end bundles the same file (frontend/src/anywidget.js
+# knows this exact source and uses its bundled copy instead of importing the text from a blob: URL).
+ESM = (Path(__file__).with_name("bridge.js")).read_text(encoding="utf-8")
+if f'const KEY = "{STORAGE_KEY}";' not in ESM:
+    raise RuntimeError("mhkurs.record.sync: bridge.js and STORAGE_KEY disagree")
 
 
 class RecordBridge(anywidget.AnyWidget):

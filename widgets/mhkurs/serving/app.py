@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 
 from tornado.ioloop import PeriodicCallback
-from traitlets import Bool, Float, Int
+from traitlets import Bool, Float, Int, Unicode
 from jupyter_server._tz import utcnow
 from jupyter_server.base.handlers import FileFindHandler
 from jupyter_server.utils import url_path_join
@@ -26,6 +26,7 @@ from voila.tornado.handler import TornadoVoilaHandler
 from .assets import (VERSIONED_STATIC, LabextensionHandler, TemplateAssetHandler, VersionedStaticHandler,
                      static_digest)
 from .gate import KERNEL_MIB, KernelGate, Limits
+from .security import DEFAULT_FRAME_ANCESTORS, security_headers
 
 OVERLOAD_PAGE = Path(__file__).with_name("overload.html")
 
@@ -132,6 +133,10 @@ class CourseVoila(Voila):
     trust_forwarded_for = Bool(False, config=True,
                                help="Take the client address from X-Real-IP/X-Forwarded-For (behind a reverse proxy).")
 
+    frame_ancestors = Unicode(DEFAULT_FRAME_ANCESTORS, config=True,
+                              help="Who may show the pages in a frame (CSP frame-ancestors), e.g. \"'self' "
+                                   "https://lms.example.no\" for a learning platform.")
+
     def limits(self) -> Limits:
         max_kernels = self.max_kernels or max(1, (self.memory_mib or _memory_mib()) // self.kernel_mib)
         return Limits(max_kernels=max_kernels, per_client=self.max_kernels_per_client,
@@ -153,6 +158,9 @@ class CourseVoila(Voila):
         # gzip: tornado adds its GZipContentEncoding transform only when the Application is constructed with
         # this setting; Voila's tornado_settings are applied after construction and cannot turn it on.
         settings["compress_response"] = True
+        # A strict Content-Security-Policy, nosniff and a referrer policy on every response (mhkurs.serving.security);
+        # headers a host sets in tornado_settings win.
+        settings["headers"] = {**security_headers(self.frame_ancestors), **settings.get("headers", {})}
         self.gate = KernelGate(self.limits())
         self.log.info("mhkurs: at most %d live kernels, %d per client; unused kernels shut down after %.0f s",
                       self.gate.limits.max_kernels, self.gate.limits.per_client, self.gate.limits.unconnected_timeout)

@@ -1,4 +1,6 @@
-/* mhkurs page behaviour, inlined by index.html.j2 before any other script:
+/* mhkurs page behaviour, loaded by index.html.j2 in <head> before any other script (a static file, not inline: the
+   pages run under a Content-Security-Policy with script-src 'self'; what the template's inline scripts did is here):
+   - marks <html> with mh-js (the loading notice shows only with JavaScript) and defines Voila's page hooks;
    - the widget front end (static/mhkurs-widgets.js) starts after the browser has painted the page (mhStartFrontEnd);
    - a quiet notice while the connection to the kernel is being made again, a clear Norwegian message when it is
      lost for good (nothing silently dead; the front end tells which: window.mhConnection);
@@ -8,6 +10,34 @@
 (function () {
   "use strict";
   var state = { leaving: false, lost: false, reconnecting: false, acted: false, lastBox: null };
+
+  /* ---------- what the template's inline scripts did ---------- */
+  document.documentElement.classList.add("mh-js");
+  window.voila_heartbeat = function () {};
+  window.update_loading_text = function (cellIndex, cellCount) {
+    var el = document.getElementById("loading_text");
+    if (el) el.textContent = "Øvelsene på siden lastes … (" + cellIndex + " av " + cellCount + ")";
+  };
+  /* called by the widget front end once every widget is drawn (after window.themeLoaded is set) */
+  window.display_cells = function () {
+    if (!window.themeLoaded) { window.cellLoaded = true; return; }
+    var el = document.getElementById("loading");
+    if (el) el.parentNode.removeChild(el);
+    el = document.getElementById("rendered_cells");
+    if (el) el.style.display = "";
+  };
+  window.voila_process = window.update_loading_text;
+  window.voila_finish = window.display_cells;
+  function whenParsed() {
+    window.voila_finish();
+    /* the widgets' stylesheet, fetched with media="print" so it does not block the first paint */
+    var css = document.getElementById("mh-widgets-css");
+    if (css && css.media === "print") {
+      if (css.sheet) css.media = "all"; else css.addEventListener("load", function () { css.media = "all"; });
+    }
+    var sources = document.getElementById("mh-front-end");
+    if (sources) window.mhStartFrontEnd(JSON.parse(sources.textContent));
+  }
 
   /* ---------- the connection to the course ---------- */
   /* The widget front end (frontend/src/main.js, watchConnection) follows the kernel connection's own status
@@ -333,5 +363,6 @@
     var reload = document.getElementById("mh-conn-reload");
     if (reload) reload.addEventListener("click", function () { window.location.reload(); });
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
+  function parsed() { whenParsed(); start(); }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", parsed); else parsed();
 })();
