@@ -321,3 +321,51 @@ def test_a_page_restored_from_the_back_forward_cache_goes_on(course_server, chro
       .some(c => c.textContent.includes(label))""", arg=SECOND_CHOICE, timeout=30_000)
     assert page.evaluate("() => document.getElementById('mh-conn').hidden")
     close(context, page)
+
+
+# --- the sanitiser ----------------------------------------------------------------------------------------------
+
+XSS_VECTORS = [
+    "<script>window.__xss = 1</script>",
+    "<img src=x onerror=window.__xss=1>",
+    "<svg onload=window.__xss=1>",
+    "<svg><style><img src=x onerror=window.__xss=1></style></svg>",
+    '<a href="javascript:window.__xss=1">lenke</a>',
+    '<a href=" &#14;javascript:window.__xss=1">lenke</a>',
+    '<iframe srcdoc="<script>window.__xss=1</script>"></iframe>',
+    '<math><mi xlink:href="javascript:window.__xss=1">x</mi></math>',
+    '"><img src=x onerror=window.__xss=1>',
+    "<body onload=window.__xss=1>",
+    '<noscript><p title="</noscript><img src=x onerror=window.__xss=1>">',
+    "<details open ontoggle=window.__xss=1>",
+    '<object data="javascript:window.__xss=1"></object>',
+    "<form><button formaction=javascript:window.__xss=1>x</button></form>",
+    "<style>@import 'javascript:window.__xss=1';</style>",
+    "&lt;img src=x onerror=window.__xss=1&gt;",
+    "$<img src=x onerror=window.__xss=1>$",
+    "$$<svg onload=window.__xss=1>$$",
+    "\\(<img src=x onerror=window.__xss=1>\\)",
+    "<<script>script>window.__xss=1<</script>/script>",
+]
+
+
+def test_the_sanitiser_lets_no_known_xss_vector_through(course_server, chromium):
+    """ipywidgets' inline_sanitize (descriptions with description_allow_html) in the course's front end: every
+    vector comes out as text, no element, nothing run; and the text reads as given."""
+    context, page = phone(chromium)
+    open_module(page, f"{course_server.base}/voila/render/{M1}")
+    results = page.evaluate("""vectors => vectors.map(v => {
+      const out = window.mhWidgetManager.inline_sanitize(v);
+      const div = document.createElement('div');
+      div.innerHTML = out;
+      document.body.appendChild(div);
+      const r = {v, out, elements: div.querySelectorAll('*').length, text: div.textContent};
+      div.remove();
+      return r;
+    })""", XSS_VECTORS)
+    page.wait_for_timeout(200)  # an onerror/onload would have run by now
+    assert page.evaluate("() => window.__xss") is None
+    for r in results:
+        assert r["elements"] == 0, r
+        assert r["text"] == r["v"], r
+    close(context, page)

@@ -19,6 +19,7 @@
    so the main thread is never blocked long: Lighthouse's total blocking time counts every task over 50 ms. */
 
 import { anywidget } from "./anywidget.js";
+import sanitize from "./sanitize-html.js";
 
 /* The libraries come in parts (src/parts/*.js, chunks of an ES module build), each fetched and evaluated in a task
    of its own, one after the other: evaluating the whole 580 KB in one task blocked the page longest of all, and
@@ -134,6 +135,12 @@ const courseWidgetManager = () => class CourseWidgetManager extends ManagerBase 
     kernel.registerCommTarget(this.comm_target_name, async (comm, msg) => {
       await this.handle_comm_open(queuedComm(comm), msg);
     });
+  }
+
+  /* A description with description_allow_html: escaped whole, its LaTeX too (ManagerBase puts the $…$ parts back
+     unsanitized around its sanitizer): see src/sanitize-html.js. */
+  inline_sanitize(source) {
+    return sanitize(source);
   }
 
   async loadClass(className, moduleName, _moduleVersion) {
