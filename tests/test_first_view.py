@@ -219,8 +219,33 @@ def test_frame_ancestors_for_a_learning_platform():
     from mhkurs.serving.security import content_security_policy
 
     assert "frame-ancestors 'self' https://lms.example.no" in content_security_policy("'self' https://lms.example.no")
+    assert "frame-ancestors 'self';" in content_security_policy("self") + ";"  # quotes lost on a command line
     with pytest.raises(ValueError):
         content_security_policy("'self'; script-src *")
     conf = nginx_conf({"a": "127.0.0.1:9001"}, "8080", Path("/tmp/x"), frame_ancestors="https://lms.example.no")
     assert conf.count("frame-ancestors https://lms.example.no") == 3  # every location: nginx does not inherit
     assert "proxy_hide_header Content-Security-Policy;" in conf  # sent once, not twice
+
+
+def test_the_kernel_websocket_is_compressed_when_the_browser_offers_it(server):
+    """permessage-deflate on the page's kernel websocket (mhkurs.serving.app: websocket_compression_options)."""
+    import asyncio
+    import uuid
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tornado.websocket import websocket_connect
+
+    _headers, html = page_html(f"{server}/voila/render/{LANDING}")
+    kernel_id = re.search(r'"kernelId": "([0-9a-f-]+)"', html).group(1)
+
+    async def handshake() -> str:
+        url = server.replace("http", "ws") + f"/api/kernels/{kernel_id}/channels?session_id={uuid.uuid4().hex}"
+        conn = await websocket_connect(url, compression_options={})
+        try:
+            return conn.headers.get("Sec-WebSocket-Extensions", "")
+        finally:
+            conn.close()
+
+    with ThreadPoolExecutor(1) as pool:  # Playwright's sync API may keep an event loop in this thread
+        extensions = pool.submit(lambda: asyncio.run(handshake())).result()
+    assert "permessage-deflate" in extensions, extensions

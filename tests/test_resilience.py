@@ -194,14 +194,7 @@ def test_a_kernel_the_server_no_longer_has_gives_one_message_and_the_record_is_k
     relay.drop(4)
     page.locator("#mh-reconnecting").wait_for(state="visible", timeout=15_000)
     # the server shuts the kernel down (what its culler does), directly, not through the relay
-    import urllib.request
-
-    xsrf = "mhkurs-test"
-    server = f"http://{relay.target[0]}:{relay.target[1]}"
-    req = urllib.request.Request(f"{server}/voila/api/shutdown/{kernel_id}", data=f"_xsrf={xsrf}".encode(),
-                                 headers={"Cookie": f"_xsrf={xsrf}"}, method="POST")
-    with urllib.request.urlopen(req, timeout=30) as r:
-        assert r.status in (200, 204)
+    shut_down_kernel(f"http://{relay.target[0]}:{relay.target[1]}", kernel_id)
     alert = page.locator("#mh-conn")
     alert.wait_for(state="visible", timeout=30_000)
     text = alert.inner_text()
@@ -214,6 +207,30 @@ def test_a_kernel_the_server_no_longer_has_gives_one_message_and_the_record_is_k
     open_module(page, f"{relay.base}/voila/render/{M1}")
     scenario = page.locator(".mh-scenario").filter(has=page.get_by_role("heading", name="Sak: Falskt pass ved innreise"))
     scenario.locator(".mh-chosen", has_text=FIRST_CHOICE).wait_for()  # the record survived
+    close(context, page)
+
+
+def shut_down_kernel(server: str, kernel_id: str) -> None:
+    """What the server's culler does to a kernel: shut down (Voila's shutdown endpoint, as the page's beacon)."""
+    import urllib.request
+
+    xsrf = "mhkurs-test"
+    req = urllib.request.Request(f"{server}/voila/api/shutdown/{kernel_id}", data=f"_xsrf={xsrf}".encode(),
+                                 headers={"Cookie": f"_xsrf={xsrf}"}, method="POST")
+    with urllib.request.urlopen(req, timeout=30) as r:
+        assert r.status in (200, 204)
+
+
+def test_a_kernel_shut_down_under_a_connected_page_gives_the_same_message(course_server, chromium):
+    context, page = phone(chromium)
+    open_module(page, f"{course_server.base}/voila/render/{M1}")
+    kernel_id = page.evaluate("JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+    started = time.monotonic()
+    shut_down_kernel(course_server.base, kernel_id)
+    alert = page.locator("#mh-conn")
+    alert.wait_for(state="visible", timeout=30_000)
+    print(f"message {time.monotonic() - started:.1f} s after the kernel was shut down")
+    assert "Kurstjeneren har avsluttet øvelsene" in alert.inner_text()
     close(context, page)
 
 

@@ -325,7 +325,9 @@ function watchConnection(kernel, baseUrl) {
     } else if (status === "connecting") {
       if (watch.connected) connecting();
     } else if (status === "disconnected") {
-      lost("long");
+      // services gave up, or the server closed the socket for good (a kernel shut down): which of the two?
+      fetch(`${baseUrl}api/kernels/${encodeURIComponent(kernel.id)}`, { cache: "no-store", credentials: "same-origin" })
+        .then((r) => lost(r.status === 404 ? "gone" : "long"), () => lost("long"));
     }
   });
   kernel.statusChanged.connect((_k, status) => {

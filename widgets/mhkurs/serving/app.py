@@ -161,6 +161,9 @@ class CourseVoila(Voila):
         # A strict Content-Security-Policy, nosniff and a referrer policy on every response (mhkurs.serving.security);
         # headers a host sets in tornado_settings win.
         settings["headers"] = {**security_headers(self.frame_ancestors), **settings.get("headers", {})}
+        # The kernel websocket compressed (permessage-deflate) when the browser offers it: widget states and
+        # updates are JSON, a few times smaller compressed on a phone's connection.
+        settings.setdefault("websocket_compression_options", {})
         self.gate = KernelGate(self.limits())
         self.log.info("mhkurs: at most %d live kernels, %d per client; unused kernels shut down after %.0f s",
                       self.gate.limits.max_kernels, self.gate.limits.per_client, self.gate.limits.unconnected_timeout)

@@ -18,9 +18,10 @@ DEFAULT_FRAME_ANCESTORS = "'self'"
 
 def content_security_policy(frame_ancestors: str = DEFAULT_FRAME_ANCESTORS) -> str:
     """The course's policy; ``frame_ancestors`` is a CSP source list (``'self' https://lms.example.no``)."""
-    frame_ancestors = frame_ancestors.strip() or "'none'"
     if re.search(r"[;,\"\r\n]", frame_ancestors):
         raise ValueError(f"frame-ancestors must be a list of sources, not {frame_ancestors!r}")
+    # the keywords lose their quotes on the way through a command line (traitlets strips a quoted value's quotes)
+    frame_ancestors = " ".join(f"'{t}'" if t in ("self", "none") else t for t in frame_ancestors.split()) or "'none'"
     return "; ".join([
         "default-src 'self'",
         "script-src 'self'",
