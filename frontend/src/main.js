@@ -334,6 +334,24 @@ function watchConnection(kernel, baseUrl) {
     if (status === "restarting" || status === "autorestarting") lost("restarted");
     else if (status === "dead") lost("gone");
   });
+  /* A kernel shut down under a page that is still connected (Voila's shutdown, a cull) says nothing on the socket,
+     which the server leaves open: ask the server whether the kernel is still there when the trainee taps an
+     exercise (at most every 5 s), when the page is shown again or resumed (a phone waking up), and every minute. */
+  let lastCheck = -Infinity;
+  async function checkKernel() {
+    if (watch.gone || watch.leaving || kernel.isDisposed || watch.since) return;
+    lastCheck = performance.now();
+    try {
+      const r = await fetch(`${baseUrl}api/kernels/${encodeURIComponent(kernel.id)}`, { cache: "no-store", credentials: "same-origin" });
+      if (r.status === 404) lost("gone");
+    } catch (e) { /* no network: the connection's own status says so */ }
+  }
+  document.addEventListener("click", (ev) => {
+    if (performance.now() - lastCheck > 5000 && ev.target && ev.target.closest && ev.target.closest(".jupyter-widgets")) checkKernel();
+  }, true);
+  document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") checkKernel(); });
+  document.addEventListener("resume", checkKernel);
+  setInterval(() => { if (document.visibilityState === "visible") checkKernel(); }, 60_000);
   // services says nothing while the first connection fails (its status stays "connecting"): ask the server then
   setTimeout(() => { if (!watch.connected && !watch.leaving) connecting(); }, 5000);
   window.addEventListener("online", () => {
