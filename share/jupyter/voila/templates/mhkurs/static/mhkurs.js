@@ -1,5 +1,6 @@
-/* mhkurs page behaviour, loaded by index.html.j2 in <head> before any other script (a static file, not inline: the
-   pages run under a Content-Security-Policy with script-src 'self'; what the template's inline scripts did is here):
+/* mhkurs page behaviour, loaded by index.html.j2 in <head> (deferred: it runs once the page is parsed; a static
+   file, not inline: the pages run under a Content-Security-Policy with script-src 'self'; what the template's inline
+   scripts did is here):
    - marks <html> with mh-js (the loading notice shows only with JavaScript) and defines Voila's page hooks;
    - the widget front end (static/mhkurs-widgets.js) starts after the browser has painted the page (mhStartFrontEnd);
    - a quiet notice while the connection to the kernel is being made again, a clear Norwegian message when it is
