@@ -30,6 +30,16 @@ const js = await esbuild.build({
     nouislider: path.join(here, "src", "nouislider.js"),
   },
 });
+/* The parts are evaluated one after the other (main.js), but fetched at once: the entry point starts with a
+   <link rel="modulepreload"> for each chunk (fetched and compiled in parallel, evaluated only when imported). */
+{
+  const entry = path.join(out, "mhkurs-widgets.js");
+  const chunks = Object.keys(js.metafile.outputs).filter((f) => /\/chunks\/[^/]+\.js$/.test(f))
+    .map((f) => "./chunks/" + path.basename(f)).sort();
+  const preload = `for(const c of ${JSON.stringify(chunks)}){const l=document.createElement("link");` +
+    `l.rel="modulepreload";l.href=new URL(c,import.meta.url).href;document.head.appendChild(l)}\n`;
+  fs.writeFileSync(entry, preload + fs.readFileSync(entry, "utf8"));
+}
 const css = await esbuild.build({
   ...common,
   metafile: true,
@@ -41,37 +51,30 @@ const css = await esbuild.build({
 // with copies in any form; the minified files carry none): mhkurs-widgets.LICENSES.txt, next to them.
 const packages = new Map();
 for (const input of [...Object.keys(js.metafile.inputs), ...Object.keys(css.metafile.inputs)]) {
-  const m = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\//);
-  if (m && !packages.has(m[1])) packages.set(m[1], path.join(here, "node_modules", m[1]));
+  // the innermost package (a nested node_modules/ holds a dependency's own copy of another package)
+  const all = [...input.matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)\//g)];
+  if (!all.length) continue;
+  const m = all[all.length - 1];
+  const dir = path.join(here, input.slice(0, m.index + m[0].length));
+  if (!packages.has(m[1])) packages.set(m[1], dir);
 }
-// Jupyter's and Lumino's npm packages ship without a licence file; their repositories' licence is BSD-3-Clause.
-function bsd3(holder) {
-  return `Copyright (c) ${holder}. All rights reserved.
-
-Redistribution and use in source and binary forms, with or without modification, are permitted provided that the
-following conditions are met:
-1. Redistributions of source code must retain the above copyright notice, this list of conditions and the
-   following disclaimer.
-2. Redistributions in binary form must reproduce the above copyright notice, this list of conditions and the
-   following disclaimer in the documentation and/or other materials provided with the distribution.
-3. Neither the name of the copyright holder nor the names of its contributors may be used to endorse or promote
-   products derived from this software without specific prior written permission.
-
-THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND ANY EXPRESS OR IMPLIED WARRANTIES,
-INCLUDING, BUT NOT LIMITED TO, THE IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
-DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE FOR ANY DIRECT, INDIRECT, INCIDENTAL,
-SPECIAL, EXEMPLARY, OR CONSEQUENTIAL DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
-SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY,
-WHETHER IN CONTRACT, STRICT LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
-OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.`;
+// Jupyter's and Lumino's npm packages ship without a licence file: their repositories' LICENSE files are in
+// licenses/ (see its README).
+const UPSTREAM = [
+  [/^@jupyter-widgets\//, "jupyter-widgets.LICENSE"],
+  [/^@jupyterlab\//, "jupyterlab.LICENSE"],
+  [/^@lumino\//, "lumino.LICENSE"],
+];
+function upstreamLicence(name) {
+  const hit = UPSTREAM.find(([re]) => re.test(name));
+  return hit ? fs.readFileSync(path.join(here, "licenses", hit[1]), "utf8").trim() : null;
 }
 const notices = [...packages.keys()].sort().map((name) => {
   const dir = packages.get(name);
   const meta = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
   const file = fs.readdirSync(dir).sort().find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
-  const text = file ? fs.readFileSync(path.join(dir, file), "utf8").trim()
-    : meta.license === "BSD-3-Clause" ? bsd3(name.startsWith("@lumino/") ? "Project Jupyter Contributors" : "Jupyter Development Team")
-    : `License: ${meta.license || "see the package"}`;
+  const text = file ? fs.readFileSync(path.join(dir, file), "utf8").trim() : upstreamLicence(name);
+  if (!text) throw new Error(`no licence text for ${name}: add its upstream LICENSE to licenses/`);
   return `${name} ${meta.version} (${meta.license || "?"})\n${"-".repeat(40)}\n${text}\n`;
 });
 fs.writeFileSync(path.join(out, "mhkurs-widgets.LICENSES.txt"),

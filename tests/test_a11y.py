@@ -265,20 +265,20 @@ def test_scenario_reads_as_a_story_with_focus_and_announcement(page, server):
     case.get_by_role("button", name=weak).click()
     step2 = case.get_by_role("heading", name="Steg 2")
     step2.wait_for()
-    page.wait_for_function("document.activeElement && document.activeElement.textContent === 'Steg 2'")
-    page.wait_for_function("document.getElementById('mh-live').textContent.includes('Svak handling')")
+    page.wait_for_function("() => document.activeElement && document.activeElement.textContent === 'Steg 2'")
+    page.wait_for_function("() => document.getElementById('mh-live').textContent.includes('Svak handling')")
     text = case.inner_text()
     # step 1, the choice made, its feedback, then step 2 and its question, in that order
     order = [text.index(x) for x in ("Steg 1", weak, "✘ Svak handling.", "Steg 2", "Hva gjør du?")]
     assert order == sorted(order), order
     assert case.get_by_role("button", name=weak).count() == 0
     play_to_the_end(page, case)
-    page.wait_for_function("document.activeElement && document.activeElement.textContent === 'Oppsummering'")
+    page.wait_for_function("() => document.activeElement && document.activeElement.textContent === 'Oppsummering'")
     text = case.inner_text()
     assert text.index("Steg 2") < text.index("Oppsummering") < text.index("Gjennomgang av valgene dine")
     assert "Bedre valg:" in text
     # the announcement follows the focus move: wait for it (under load it can come a moment later)
-    page.wait_for_function("document.getElementById('mh-live').textContent.includes('Saken er ferdig')")
+    page.wait_for_function("() => document.getElementById('mh-live').textContent.includes('Saken er ferdig')")
     assert_layout(page, PHONE)
 
 
@@ -384,7 +384,7 @@ def test_lost_connection_shows_a_clear_message_and_clicks_are_not_ignored(page, 
     text = alert.inner_text()
     assert "Forbindelsen til kurset er brutt" in text and "Last siden på nytt" in text
     page.locator(".mh-exercise .jupyter-button").first.click()  # a dead button says why instead of nothing
-    page.wait_for_function("document.activeElement && document.activeElement.closest('#mh-conn') !== null")
+    page.wait_for_function("() => document.activeElement && document.activeElement.closest('#mh-conn') !== null")
     assert axe_violations(page) == []
     assert_layout(page, PHONE)
 
@@ -459,7 +459,7 @@ def test_what_a_screen_reader_meets_on_a_scenario_and_a_quiz(page, server):
     case = page.locator(".mh-scenario").filter(has=page.get_by_role("heading", name="Sak: En annen kvinnes pass ved innreise"))
     case.locator(".mh-choice-list button").first.focus()
     page.keyboard.press("Enter")
-    page.wait_for_function("document.activeElement && document.activeElement.textContent === 'Steg 2'")
+    page.wait_for_function("() => document.activeElement && document.activeElement.textContent === 'Steg 2'")
     verdict = case.locator(".mh-verdict strong").first.inner_text().strip()  # «✔ God handling.» or the like
     page.wait_for_function("v => document.getElementById('mh-live').textContent.includes(v)", arg=verdict)
     tree, live = ax_tree(page)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -90,6 +91,20 @@ def browser():
         b.close()
 
 
+# Every violation of the pages' Content-Security-Policy (mhkurs.serving.security), as the page sees it: the event,
+# written to the console, where Chromium also reports what it refused.
+CSP_WATCH = """document.addEventListener("securitypolicyviolation", (e) => console.error(
+  "Content Security Policy violation: " + e.violatedDirective + " " + (e.blockedURI || "inline")));"""
+
+
+def watch_csp(pg) -> list[str]:
+    """The page's Content-Security-Policy violations, collected from now on (the list grows)."""
+    seen: list[str] = []
+    pg.add_init_script(CSP_WATCH)
+    pg.on("console", lambda m: seen.append(m.text) if "Content Security Policy" in m.text else None)
+    return seen
+
+
 @pytest.fixture
 def page(browser, server):
     context = browser.new_context()
@@ -97,8 +112,10 @@ def page(browser, server):
     pg.set_default_timeout(60_000)
     pg.requested = []
     pg.on("request", lambda req: pg.requested.append(req.url))
+    violations = watch_csp(pg)
     yield pg
     context.close()
+    assert violations == [], f"the page broke its Content-Security-Policy: {violations}"
 
 
 def wait_for_widgets(page) -> None:
@@ -160,7 +177,12 @@ def test_pages_show_no_code_no_traceback_and_fetch_only_from_the_course_server(p
     wait_for_widgets(page)
     page.wait_for_load_state("networkidle")
     body = page.inner_text("body")
-    assert "Traceback" not in body and "Error" not in body
+    # no traceback, no upstream error widget («Click to show javascript error»), in any case of the words
+    assert not re.search(r"traceback|error|javascript", body, re.I), body[:300]
+    # every widget of the page is one the course's front end has (a class it lacks would be listed here)
+    assert page.evaluate("window.mhFrontEnd.failures") == []
+    assert page.evaluate("document.documentElement.dataset.mhFrontEnd") == "ready"
+    assert page.locator(".mh-widget-failed, .mh-slot-failed").count() == 0
     assert "from mhkurs" not in body and "show_" not in body
     assert page.locator(".jp-InputArea-editor, .jp-CodeMirrorEditor, .cm-editor").count() == 0
     hosts = {urlparse(u).hostname for u in page.requested if u.startswith("http")}

@@ -10,6 +10,7 @@ import json
 import re
 import urllib.request
 from html import unescape
+from pathlib import Path
 
 import pytest
 from test_browser import browser, server  # noqa: F401 (fixtures: one server for this module)
@@ -193,3 +194,58 @@ def test_widgets_hydrate_into_reserved_space_without_moving_the_text(browser, se
     cls = page.evaluate("window.__mhShifts.reduce((a, b) => a + b, 0)")
     assert cls <= 0.1, f"cumulative layout shift {cls:.3f} on {notebook} at {viewport}"
     context.close()
+
+
+def test_pages_come_with_a_strict_content_security_policy_and_no_inline_script(server):
+    """mhkurs.serving.security: script-src 'self' without 'unsafe-inline' or blob:, object-src 'none', framing by the
+    course's own origin only (a host opens it for its learning platform), nosniff, a referrer policy; the page has
+    no script the policy would refuse (every <script> has a src or is data: JSON or a widget output)."""
+    headers, html = page_html(f"{server}/voila/render/{MODULES[0].notebook}")
+    policy = {d.split()[0]: d.split()[1:] for d in headers["content-security-policy"].split("; ")}
+    assert policy["script-src"] == ["'self'"], policy
+    assert policy["object-src"] == ["'none'"] and policy["frame-ancestors"] == ["'self'"]
+    assert "'unsafe-eval'" not in str(policy) and "blob:" not in policy["script-src"]
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "same-origin"
+    for tag in re.findall(r"<script\b[^>]*>", html):
+        assert "src=" in tag or re.search(r'type="application/(json|vnd\.voila\.cell-output\+json)"', tag), tag
+    assert not re.search(r"\son[a-z]+=", html.replace("\n", " ")), "an inline event handler"
+    js_headers, _ = fetch(f"{server}/voila/templates/mhkurs/static/mhkurs.js")
+    assert js_headers.get("x-content-type-options") == "nosniff"
+
+
+def test_frame_ancestors_for_a_learning_platform():
+    from mhkurs.serving.proxy import nginx_conf
+    from mhkurs.serving.security import content_security_policy
+
+    assert "frame-ancestors 'self' https://lms.example.no" in content_security_policy("'self' https://lms.example.no")
+    assert "frame-ancestors 'self';" in content_security_policy("self") + ";"  # quotes lost on a command line
+    with pytest.raises(ValueError):
+        content_security_policy("'self'; script-src *")
+    conf = nginx_conf({"a": "127.0.0.1:9001"}, "8080", Path("/tmp/x"), frame_ancestors="https://lms.example.no")
+    assert conf.count("frame-ancestors https://lms.example.no") == 3  # every location: nginx does not inherit
+    assert "proxy_hide_header Content-Security-Policy;" in conf  # sent once, not twice
+
+
+def test_the_kernel_websocket_is_compressed_when_the_browser_offers_it(server):
+    """permessage-deflate on the page's kernel websocket (mhkurs.serving.app: websocket_compression_options)."""
+    import asyncio
+    import uuid
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tornado.websocket import websocket_connect
+
+    _headers, html = page_html(f"{server}/voila/render/{LANDING}")
+    kernel_id = re.search(r'"kernelId": "([0-9a-f-]+)"', html).group(1)
+
+    async def handshake() -> str:
+        url = server.replace("http", "ws") + f"/api/kernels/{kernel_id}/channels?session_id={uuid.uuid4().hex}"
+        conn = await websocket_connect(url, compression_options={})
+        try:
+            return conn.headers.get("Sec-WebSocket-Extensions", "")
+        finally:
+            conn.close()
+
+    with ThreadPoolExecutor(1) as pool:  # Playwright's sync API may keep an event loop in this thread
+        extensions = pool.submit(lambda: asyncio.run(handshake())).result()
+    assert "permessage-deflate" in extensions, extensions

@@ -33,3 +33,31 @@ def test_the_committed_front_end_is_what_frontend_builds(tmp_path):
     assert sorted(rebuilt) == sorted(committed), "run `node build.mjs` in frontend/ and commit the static folder"
     for name, data in rebuilt.items():
         assert committed[name] == data, f"{name} differs from the build of frontend/: run `node build.mjs` in frontend/"
+
+
+def test_the_installed_widget_packages_are_the_ones_the_front_end_was_built_for():
+    """Pinned together (issue 26): the Python side (ipywidgets' models, anywidget) and the JavaScript side (the
+    @jupyter-widgets/* packages bundled here) must be one release. frontend/package.json names the Python versions
+    the front end was built and tested with; the @jupyter-widgets/* versions must be those the installed
+    ipywidgets ships in its own JupyterLab extension. An upgrade of either side fails here until the other follows
+    (update package.json, `npm install`, rebuild, run the browser tests)."""
+    import importlib.metadata
+    import json
+
+    package = json.loads((FRONTEND / "package.json").read_text(encoding="utf-8"))
+    for name, version in package["mhkurs"]["builtFor"].items():
+        installed = importlib.metadata.version(name)
+        assert installed == version, f"{name} {installed} is installed, the front end was built for {version}"
+    import jupyterlab_widgets
+
+    shipped_file = (Path(jupyterlab_widgets.__file__).parent / "labextension" / "static" / "third-party-licenses.json")
+    if not shipped_file.exists():  # installed as a data file (share/jupyter/labextensions)
+        import sys
+
+        shipped_file = (Path(sys.prefix) / "share" / "jupyter" / "labextensions" / "@jupyter-widgets" /
+                        "jupyterlab-manager" / "static" / "third-party-licenses.json")
+    shipped = {p["name"]: p["versionInfo"] for p in json.loads(shipped_file.read_text(encoding="utf-8"))["packages"]}
+    ours = {k: v for k, v in package["dependencies"].items() if k.startswith("@jupyter-widgets/")}
+    assert ours, package["dependencies"]
+    for name, version in ours.items():
+        assert shipped.get(name) == version, f"{name}: the front end bundles {version}, ipywidgets ships {shipped.get(name)}"

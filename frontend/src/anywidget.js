@@ -1,11 +1,21 @@
 /* The anywidget model/view contract, as the course's record bridge (mhkurs.record.sync) uses it: the widget's
-   `_esm` (a module's source text, or an http(s) URL) is imported once per model; its default export (an object,
+   `_esm` (a module's source text, or an http(s) URL; the course's own modules are bundled, see BUNDLED) is
+   imported once per model; its default export (an object,
    or a function returning one) has `initialize({model})` and `render({model, el})`. Comm messages wait until
    `initialize` has run, as in anywidget's own front end (packages/anywidget/src/widget.js), so a custom message
    the kernel sends early is not lost. `_css` (text or URL) is put into the page. Hot reloading of `_esm`/`_css`
    is left out: the course does not change them after the widget is created. */
 
+/* The course's own anywidget modules, bundled: a widget whose `_esm` is exactly one of these sources gets the bundled
+   module, not an import of its text from a blob: URL, which the pages' Content-Security-Policy (script-src 'self')
+   refuses. Any other source text still goes through a blob: URL (and fails visibly under that policy). */
+import bridgeSource from "../../widgets/mhkurs/record/bridge.js" with { type: "text" };
+import * as bridgeModule from "../../widgets/mhkurs/record/bridge.js";
+
+const BUNDLED = new Map([[bridgeSource, bridgeModule]]);
+
 async function loadEsm(esm) {
+  if (BUNDLED.has(esm)) return BUNDLED.get(esm);
   if (/^https?:\/\//.test(esm)) return import(/* @vite-ignore */ esm);
   const url = URL.createObjectURL(new Blob([esm], { type: "text/javascript" }));
   try {

@@ -113,6 +113,8 @@ def serve_limits(args: argparse.Namespace) -> list[str]:
         out.append("--CourseVoila.trust_forwarded_for=True")
     for origin in getattr(args, "lms_origin", None) or []:
         out.append(f"--CourseVoila.lms_origins={origin}")
+    if getattr(args, "frame_ancestors", None):
+        out.append(f"--CourseVoila.frame_ancestors={args.frame_ancestors}")
     return out
 
 
@@ -352,7 +354,8 @@ def cmd_nginx_conf(args: argparse.Namespace) -> int:
     from .serving.proxy import nginx_conf
 
     replicas = dict(r.split("=", 1) for r in args.replica)
-    print(nginx_conf(replicas, args.listen, Path(args.prefix), user=args.user), end="")
+    print(nginx_conf(replicas, args.listen, Path(args.prefix), user=args.user, frame_ancestors=args.frame_ancestors),
+          end="")
     return 0
 
 
@@ -402,6 +405,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="seconds before a page's kernel is shut down if no browser connected (default: 60)")
     caps.add_argument("--behind-proxy", action="store_true",
                       help="take the client address from X-Real-IP / X-Forwarded-For (only behind your own proxy)")
+    serve.add_argument("--frame-ancestors", default=None, metavar="SOURCES",
+                       help="who may show the pages in a frame (Content-Security-Policy frame-ancestors; default "
+                            "'self'), e.g. \"'self' https://lms.example.no\" for a learning platform")
     serve.set_defaults(func=cmd_serve)
 
     assessments = sub.add_parser(
@@ -434,6 +440,9 @@ def build_parser() -> argparse.ArgumentParser:
     proxy.add_argument("--listen", default="80", help="address nginx listens on (default: 80)")
     proxy.add_argument("--prefix", default="/var/lib/mhkurs-nginx", help="folder for nginx's pid, logs and temp files")
     proxy.add_argument("--user", default="www-data", help="user nginx's workers run as")
+    proxy.add_argument("--frame-ancestors", default="'self'", metavar="SOURCES",
+                       help="who may show the pages in a frame (Content-Security-Policy frame-ancestors; default "
+                            "'self'), e.g. \"'self' https://lms.example.no\" for a learning platform")
     proxy.set_defaults(func=cmd_nginx_conf)
 
     sc = sub.add_parser("scorm", help="build a SCORM 1.2 package that opens the hosted course in Moodle or Canvas "

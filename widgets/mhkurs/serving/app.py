@@ -26,6 +26,7 @@ from voila.tornado.handler import TornadoVoilaHandler
 from .assets import (VERSIONED_STATIC, LabextensionHandler, TemplateAssetHandler, VersionedStaticHandler,
                      static_digest)
 from .gate import KERNEL_MIB, KernelGate, Limits
+from .security import DEFAULT_FRAME_ANCESTORS, security_headers
 
 OVERLOAD_PAGE = Path(__file__).with_name("overload.html")
 
@@ -46,6 +47,16 @@ class GatedVoilaHandler(TornadoVoilaHandler):
     """Voila's page handler, asking the gate first and telling it which kernel the page got."""
 
     _admitted = False
+
+    def set_header(self, name, value):
+        # Voila sends its pages with "no-cache, no-store, must-revalidate". "no-store" keeps a page out of the
+        # browser's back/forward cache (with an open websocket, Chromium says so: WebSocketUsedWithCCNS), so a
+        # trainee who follows a link and comes back with «Back» would get a new page and kernel. The page holds
+        # no learner's data (the record comes over the kernel connection), so "no-cache" (always revalidated,
+        # private) is enough; the front end reconnects a page restored from that cache (frontend/src/main.js).
+        if name == "Cache-Control" and value == "no-cache, no-store, must-revalidate":  # Voila's, on a page
+            value = "no-cache, private"
+        super().set_header(name, value)
 
     def client(self) -> str:
         app: CourseVoila = self.settings["mhkurs_app"]
@@ -125,6 +136,9 @@ class CourseVoila(Voila):
     lms_origins = List(Unicode(), config=True,
                        help="Origins of learning platforms (LMS) that may show the course in a frame (mhkurs scorm), "
                             "e.g. https://moodle.example.no; Jupyter's default lets only the server itself frame it.")
+    frame_ancestors = Unicode(DEFAULT_FRAME_ANCESTORS, config=True,
+                              help="Who may show the pages in a frame (CSP frame-ancestors), e.g. \"'self' "
+                                   "https://lms.example.no\" for a learning platform.")
 
     def limits(self) -> Limits:
         max_kernels = self.max_kernels or max(1, (self.memory_mib or _memory_mib()) // self.kernel_mib)
@@ -147,9 +161,15 @@ class CourseVoila(Voila):
         # gzip: tornado adds its GZipContentEncoding transform only when the Application is constructed with
         # this setting; Voila's tornado_settings are applied after construction and cannot turn it on.
         settings["compress_response"] = True
-        if self.lms_origins:  # the SCORM package's launch page (on the LMS's origin) frames the course pages
-            headers = settings.setdefault("headers", {})
-            headers["Content-Security-Policy"] = "frame-ancestors 'self' " + " ".join(self.lms_origins)
+        # A strict Content-Security-Policy, nosniff and a referrer policy on every response (mhkurs.serving.security);
+        # headers a host sets in tornado_settings win.
+        # The SCORM package's launch page (on the LMS's origin, --lms-origin) may frame the course pages too.
+        own = [] if self.frame_ancestors.strip() == "'none'" and self.lms_origins else [self.frame_ancestors]
+        ancestors = " ".join([*own, *self.lms_origins])
+        settings["headers"] = {**security_headers(ancestors), **settings.get("headers", {})}
+        # The kernel websocket compressed (permessage-deflate) when the browser offers it: widget states and
+        # updates are JSON, a few times smaller compressed on a phone's connection.
+        settings.setdefault("websocket_compression_options", {})
         self.gate = KernelGate(self.limits())
         self.log.info("mhkurs: at most %d live kernels, %d per client; unused kernels shut down after %.0f s",
                       self.gate.limits.max_kernels, self.gate.limits.per_client, self.gate.limits.unconnected_timeout)

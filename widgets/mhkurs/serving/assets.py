@@ -70,6 +70,7 @@ class TemplateAssetHandler(TemplateStaticFileHandler):
     """The template's static files (``?v=<hash>`` URLs from ``resources.include_css/include_js``)."""
 
     def set_extra_headers(self, path: str) -> None:
+        self.set_header("X-Content-Type-Options", "nosniff")
         if hashed_url(self.request.path, "v" in self.request.arguments):
             self.set_header("Cache-Control", IMMUTABLE)
 

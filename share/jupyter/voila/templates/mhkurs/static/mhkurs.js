@@ -1,80 +1,96 @@
-/* mhkurs page behaviour, inlined by index.html.j2 before any other script:
+/* mhkurs page behaviour, loaded by index.html.j2 in <head> (deferred: it runs once the page is parsed; a static
+   file, not inline: the pages run under a Content-Security-Policy with script-src 'self'; what the template's inline
+   scripts did is here):
+   - marks <html> with mh-js (the loading notice shows only with JavaScript) and defines Voila's page hooks;
    - the widget front end (static/mhkurs-widgets.js) starts after the browser has painted the page (mhStartFrontEnd);
-   - a clear Norwegian message when the connection to the kernel is lost (nothing silently dead);
+   - a quiet notice while the connection to the kernel is being made again, a clear Norwegian message when it is
+     lost for good (nothing silently dead; the front end tells which: window.mhConnection);
    - one polite live region that announces feedback (.mh-verdict, [data-mh-announce]);
    - focus moves to the new content after a change ([data-mh-focus]) and never drops to the page body;
    - ARIA that ipywidgets leaves out: radio groups with a group label, toggle buttons with aria-pressed. */
 (function () {
   "use strict";
-  var state = { leaving: false, lost: false, acted: false, lastBox: null, kernelSockets: 0 };
+  var state = { leaving: false, lost: false, reconnecting: false, acted: false, lastBox: null };
 
-  /* ---------- lost connection ---------- */
+  /* ---------- what the template's inline scripts did ---------- */
+  document.documentElement.classList.add("mh-js");
+  window.voila_heartbeat = function () {};
+  window.update_loading_text = function (cellIndex, cellCount) {
+    var el = document.getElementById("loading_text");
+    if (el) el.textContent = "Øvelsene på siden lastes … (" + cellIndex + " av " + cellCount + ")";
+  };
+  /* called by the widget front end once every widget is drawn (after window.themeLoaded is set) */
+  window.display_cells = function () {
+    if (!window.themeLoaded) { window.cellLoaded = true; return; }
+    var el = document.getElementById("loading");
+    if (el) el.parentNode.removeChild(el);
+    el = document.getElementById("rendered_cells");
+    if (el) el.style.display = "";
+  };
+  window.voila_process = window.update_loading_text;
+  window.voila_finish = window.display_cells;
+  function whenParsed() {
+    window.voila_finish();
+    /* the widgets' stylesheet, fetched with media="print" so it does not block the first paint */
+    var css = document.getElementById("mh-widgets-css");
+    if (css && css.media === "print") {
+      if (css.sheet) css.media = "all"; else css.addEventListener("load", function () { css.media = "all"; });
+    }
+    var sources = document.getElementById("mh-front-end");
+    if (sources) window.mhStartFrontEnd(JSON.parse(sources.textContent));
+  }
+
+  /* ---------- the connection to the course ---------- */
+  /* The widget front end (frontend/src/main.js, watchConnection) follows the kernel connection's own status
+     (@jupyterlab/services) and calls these: a quiet notice while a lost network is waited out (what the trainee
+     does meanwhile is sent once the connection is back), one clear message when the page's kernel is gone. */
+  var REASONS = {
+    long: "Kurset har ikke svart på lenge (nettet kan være borte), så knappene på siden virker ikke lenger.",
+    gone: "Kurstjeneren har avsluttet øvelsene på denne siden (tjeneren kan ha startet på nytt, eller siden har stått lenge ubrukt), så knappene på siden virker ikke lenger.",
+    restarted: "Kurstjeneren startet øvelsene på siden på nytt, så knappene på siden virker ikke lenger.",
+    failed: "Teksten på siden kan du lese som før."
+  };
   function banner() { return document.getElementById("mh-conn"); }
+  function quiet(show) {
+    var q = document.getElementById("mh-reconnecting");
+    if (q) q.hidden = !show;
+  }
   function showLost(reason) {
     if (state.leaving) return;
     state.lost = true;
+    quiet(false);
     var b = banner();
     if (!b) return;
     var why = document.getElementById("mh-conn-why");
-    if (why && reason) why.textContent = reason;
+    if (why && reason) why.textContent = REASONS[reason] || reason;
+    var title = document.getElementById("mh-conn-title");
+    if (title && reason === "failed") title.textContent = "⚠ Øvelsene på siden kunne ikke lastes.";
     if (b.hidden) {
       b.hidden = false;
       document.body.classList.add("mh-offline");
     }
   }
   window.mhShowLostConnection = showLost;
+  window.mhConnection = {
+    reconnecting: function () {
+      if (state.lost || state.leaving || state.reconnecting) return;
+      state.reconnecting = true;
+      quiet(true);
+      announce("Forbindelsen er borte et øyeblikk. Du kan fortsette.");
+    },
+    restored: function () {
+      if (!state.reconnecting) return;
+      state.reconnecting = false;
+      quiet(false);
+      announce("Forbindelsen er tilbake.");
+    },
+    lost: showLost,
+    failed: function () { showLost("failed"); }
+  };
 
   window.addEventListener("pagehide", function () { state.leaving = true; });
-  window.addEventListener("beforeunload", function () { state.leaving = true; });
-
-  var textDecoder = typeof TextDecoder !== "undefined" ? new TextDecoder() : null;
-  /* Kernel websocket messages: JSON text, or the v1 binary protocol (offsets, then channel, header, ...). */
-  function kernelStatus(data) {
-    try {
-      var header, content;
-      if (typeof data === "string") {
-        var msg = JSON.parse(data);
-        header = msg.header; content = msg.content;
-      } else if (data instanceof ArrayBuffer && textDecoder) {
-        var view = new DataView(data);
-        var n = Number(view.getBigUint64(0, true));
-        if (n < 6 || n > 64) return null;
-        var off = [];
-        for (var i = 0; i < n; i++) off.push(Number(view.getBigUint64(8 * (i + 1), true)));
-        var seg = function (k) { return textDecoder.decode(new Uint8Array(data, off[k], off[k + 1] - off[k])); };
-        header = JSON.parse(seg(1));
-        if (!header || header.msg_type !== "status") return null;
-        content = JSON.parse(seg(4));
-      } else {
-        return null;
-      }
-      if (header && header.msg_type === "status" && content) return content.execution_state;
-    } catch (e) { /* not a kernel message we understand */ }
-    return null;
-  }
-
-  var NativeWS = window.WebSocket;
-  function CourseWebSocket(url, protocols) {
-    var ws = protocols === undefined ? new NativeWS(url) : new NativeWS(url, protocols);
-    if (/\/api\/kernels\/[^/]+\/channels/.test(String(url))) {
-      state.kernelSockets += 1;
-      /* No "all is well" on reconnect: the server may have restarted the kernel, which then no longer
-         knows this page's exercises. Once lost, the page asks to be reloaded. */
-      ws.addEventListener("close", function () {
-        showLost("Kontakten med kurstjeneren ble avbrutt (tjeneren kan ha startet på nytt, eller maskinen har vært i dvale), så knappene på siden virker ikke lenger.");
-      });
-      ws.addEventListener("message", function (ev) {
-        var s = kernelStatus(ev.data);
-        if (s === "dead" || s === "restarting" || s === "autorestarting") {
-          showLost("Kurstjeneren startet siden på nytt, og øvelsene på siden virker ikke lenger.");
-        }
-      });
-    }
-    return ws;
-  }
-  CourseWebSocket.prototype = NativeWS.prototype;
-  ["CONNECTING", "OPEN", "CLOSING", "CLOSED"].forEach(function (k) { CourseWebSocket[k] = NativeWS[k]; });
-  window.WebSocket = CourseWebSocket;
+  /* a page shown again from the back/forward cache is not being left */
+  window.addEventListener("pageshow", function () { state.leaving = false; });
 
   /* A click on an exercise while the connection is gone is not silently ignored. */
   document.addEventListener("click", function (ev) {
@@ -348,5 +364,6 @@
     var reload = document.getElementById("mh-conn-reload");
     if (reload) reload.addEventListener("click", function () { window.location.reload(); });
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
+  function parsed() { whenParsed(); start(); }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", parsed); else parsed();
 })();
