@@ -144,7 +144,7 @@ def case_steps(page) -> dict:
 def test_a_ten_second_drop_goes_by_with_a_quiet_notice_and_nothing_lost(relay, chromium):
     context, page = phone(chromium)
     open_module(page, f"{relay.base}/voila/render/{M1}")
-    scenario = page.locator(".mh-scenario").filter(has=page.get_by_role("heading", name="Sak: Falskt pass ved innreise"))
+    scenario = page.locator(".mh-scenario").filter(has=page.get_by_role("heading", name="Sak: En annen kvinnes pass ved innreise"))
     scenario.get_by_role("button", name=FIRST_CHOICE).click()
     scenario.locator(".mh-chosen", has_text=FIRST_CHOICE).wait_for()
     before = case_steps(page)
@@ -176,7 +176,7 @@ def test_a_ten_second_drop_goes_by_with_a_quiet_notice_and_nothing_lost(relay, c
 
     page.reload()
     open_module(page, f"{relay.base}/voila/render/{M1}")
-    scenario = page.locator(".mh-scenario").filter(has=page.get_by_role("heading", name="Sak: Falskt pass ved innreise"))
+    scenario = page.locator(".mh-scenario").filter(has=page.get_by_role("heading", name="Sak: En annen kvinnes pass ved innreise"))
     scenario.locator(".mh-chosen", has_text=FIRST_CHOICE).wait_for()
     scenario.locator(".mh-chosen", has_text=SECOND_CHOICE).wait_for()
     close(context, page)
@@ -187,7 +187,7 @@ def test_a_kernel_the_server_no_longer_has_gives_one_message_and_the_record_is_k
     network is gone: when it is back, one Norwegian message with the next step; the reload keeps the record."""
     context, page = phone(chromium)
     open_module(page, f"{relay.base}/voila/render/{M1}")
-    scenario = page.locator(".mh-scenario").filter(has=page.get_by_role("heading", name="Sak: Falskt pass ved innreise"))
+    scenario = page.locator(".mh-scenario").filter(has=page.get_by_role("heading", name="Sak: En annen kvinnes pass ved innreise"))
     scenario.get_by_role("button", name=FIRST_CHOICE).click()
     scenario.locator(".mh-chosen", has_text=FIRST_CHOICE).wait_for()
     kernel_id = page.evaluate("JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
@@ -205,7 +205,7 @@ def test_a_kernel_the_server_no_longer_has_gives_one_message_and_the_record_is_k
     alert.get_by_role("button", name="Last siden på nytt").click()
     page.wait_for_load_state()
     open_module(page, f"{relay.base}/voila/render/{M1}")
-    scenario = page.locator(".mh-scenario").filter(has=page.get_by_role("heading", name="Sak: Falskt pass ved innreise"))
+    scenario = page.locator(".mh-scenario").filter(has=page.get_by_role("heading", name="Sak: En annen kvinnes pass ved innreise"))
     scenario.locator(".mh-chosen", has_text=FIRST_CHOICE).wait_for()  # the record survived
     close(context, page)
 
@@ -228,7 +228,7 @@ def test_a_kernel_shut_down_under_a_connected_page_gives_the_same_message(course
     shut_down_kernel(course_server.base, kernel_id)
     started = time.monotonic()
     # the server leaves the socket open: the page learns it when the trainee taps an exercise
-    scenario = page.locator(".mh-scenario").filter(has=page.get_by_role("heading", name="Sak: Falskt pass ved innreise"))
+    scenario = page.locator(".mh-scenario").filter(has=page.get_by_role("heading", name="Sak: En annen kvinnes pass ved innreise"))
     scenario.get_by_role("button", name=FIRST_CHOICE).click()
     alert = page.locator("#mh-conn")
     alert.wait_for(state="visible", timeout=30_000)
@@ -317,7 +317,7 @@ def test_a_page_restored_from_the_back_forward_cache_goes_on(course_server, chro
     not_cached = []
     cdp.on("Page.backForwardCacheNotUsed", lambda e: not_cached.append(e))
     open_module(page, f"{course_server.base}/voila/render/{M1}")
-    scenario = page.locator(".mh-scenario").filter(has=page.get_by_role("heading", name="Sak: Falskt pass ved innreise"))
+    scenario = page.locator(".mh-scenario").filter(has=page.get_by_role("heading", name="Sak: En annen kvinnes pass ved innreise"))
     scenario.get_by_role("button", name=FIRST_CHOICE).click()
     scenario.locator(".mh-chosen", has_text=FIRST_CHOICE).wait_for()
     # a mailto: link fires "beforeunload" and the page stays: it must not shut its kernel down then
