@@ -9,6 +9,8 @@ import time
 
 import pytest
 
+from mhkurs.bank.loader import DEFAULT_CONTENT_DIR
+
 _TMP = tempfile.mkdtemp(prefix="mhkurs-test-")
 atexit.register(shutil.rmtree, _TMP, True)
 os.environ.setdefault("MHKURS_PROGRESS_FILE", os.path.join(_TMP, "progress.json"))
@@ -66,3 +68,13 @@ def course_server(tmp_path_factory):
         yield server
     finally:
         stop(proc)
+
+
+# --- a writable copy of the content bank (tests that break it on purpose; helpers in bank_copy.py) --------------
+
+@pytest.fixture
+def content(tmp_path):
+    """A writable copy of the real bank."""
+    target = tmp_path / "content"
+    shutil.copytree(DEFAULT_CONTENT_DIR, target)
+    return target

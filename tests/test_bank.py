@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
 from mhkurs.bank import BankError, load_bank
-from mhkurs.bank.loader import DEFAULT_CONTENT_DIR, REPO_ROOT
+from mhkurs.bank.loader import REPO_ROOT
+
+from bank_copy import edit, problems_of
 
 SEEDS = REPO_ROOT.parent / "shared" / "seeds"
 
@@ -20,26 +20,6 @@ SEEDS = REPO_ROOT.parent / "shared" / "seeds"
 @pytest.fixture(scope="module")
 def bank():
     return load_bank()
-
-
-@pytest.fixture
-def content(tmp_path: Path) -> Path:
-    """A writable copy of the real bank."""
-    target = tmp_path / "content"
-    shutil.copytree(DEFAULT_CONTENT_DIR, target)
-    return target
-
-
-def edit(path: Path, fn) -> None:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    fn(data)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-
-
-def problems_of(content_dir: Path) -> list:
-    with pytest.raises(BankError) as info:
-        load_bank(content_dir)
-    return info.value.problems
 
 
 # --- the real bank -------------------------------------------------------------------

@@ -371,9 +371,14 @@ def test_a_trainee_finds_the_menu_items_the_assignment_names(klass):
             page.goto(base + f"user/{name}/lab/tree/{COURSE}/{a}/{a}.ipynb")
             first = page.locator(".jp-Notebook .jp-MarkdownOutput").first
             first.wait_for(timeout=180_000)
-            text = " ".join(page.locator(".jp-Notebook .jp-MarkdownOutput").all_inner_texts())
-            paths = [p.split(" → ") for p in MENU_PATH.findall(" ".join(text.split()))]
-            paths = [p for p in paths if p[0] in main_menus()]
+            deadline = time.time() + 60
+            while True:  # JupyterLab fills the markdown cells' text after their boxes are on the page
+                text = " ".join(page.locator(".jp-Notebook .jp-MarkdownOutput").all_inner_texts())
+                paths = [p.split(" → ") for p in MENU_PATH.findall(" ".join(text.split()))]
+                paths = [p for p in paths if p[0] in main_menus()]
+                if paths or time.time() > deadline:
+                    break
+                page.wait_for_timeout(250)
             assert paths, text[:500]
             for path in [shown(p) for p in paths]:  # as the bokmål pack shows them: «Kjør → Kjør alle celler»
                 assert " → ".join(path) in " ".join(text.split()), path  # named in the instructions

@@ -3,41 +3,21 @@ the learner's role stated and respected, and duties that allow no delay met on e
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 
-from mhkurs.bank import BankError, load_bank
-from mhkurs.bank.loader import DEFAULT_CONTENT_DIR
+from mhkurs.bank import load_bank
 from mhkurs.bank.rules import matching_rules, step_facts
 from mhkurs.logic import navigator
 from mhkurs.logic.scenario import all_paths
+
+from bank_copy import edit, problems_of
 
 
 @pytest.fixture(scope="module")
 def bank():
     return load_bank()
-
-
-@pytest.fixture
-def content(tmp_path: Path) -> Path:
-    target = tmp_path / "content"
-    shutil.copytree(DEFAULT_CONTENT_DIR, target)
-    return target
-
-
-def edit(path: Path, fn) -> None:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    fn(data)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-
-
-def problems_of(content_dir: Path) -> list:
-    with pytest.raises(BankError) as info:
-        load_bank(content_dir)
-    return info.value.problems
 
 
 def problems_by_place(content_dir: Path) -> dict[tuple, str]:
